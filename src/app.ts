@@ -1,0 +1,62 @@
+// buildApp({ config, db }): the Fastify instance with every route registered by hand; it never listens.
+import { STATUS_CODES } from 'node:http'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { createApiKeyCheck, createAuthenticator } from './auth.ts'
+import type { Config } from './config.ts'
+import type { Db } from './db/open.ts'
+import { errors, sendError } from './errors.ts'
+import { registerDocs } from './routes/docs.ts'
+import { registerHealth } from './routes/health.ts'
+import { createFallback } from './routes/fallback.ts'
+import { createRunsHandler } from './routes/runs.ts'
+import { createRunQueries } from './queries/runs.ts'
+
+export interface BuildAppOptions {
+  config: Config
+  db: Db
+  logger?: FastifyServerOptions['logger']
+}
+
+export const REDACTED_HEADERS = [
+  'req.headers.authorization',
+  'req.headers["api-key"]',
+  'req.headers["x-admin-token"]'
+]
+
+export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const handleRuns = createRunsHandler({
+    authenticate: createAuthenticator(config),
+    checkApiKey: createApiKeyCheck(config),
+    queries: createRunQueries(db)
+  })
+  const fallback = createFallback(handleRuns)
+
+  const app = Fastify({
+    logger,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode goes to the same fallback.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return fallback(request, reply)
+      request.log.warn({ err: error }, 'framework error')
+      return sendError(reply, errors.notFound)
+    }
+  })
+
+  app.setNotFoundHandler(fallback)
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'unhandled error')
+      return sendError(reply, errors.internal)
+    }
+    // Starlette's HTTPException default detail is the status phrase; Fastify's own messages never leak.
+    return sendError(reply, { status, body: Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? 'Error' })) })
+  })
+
+  app.get('/pipelines/:pipeline_id/runs/', (request, reply) => fallback(request, reply))
+  registerHealth(app, { db })
+  await registerDocs(app)
+  return app
+}
+

@@ -1,0 +1,60 @@
+// The `pipelines-mock` CLI: dispatch to one command; exit 0 on success, 1 on failure, 2 on bad usage.
+import { PACKAGE_VERSION } from '../version.ts'
+import { printError, print, UsageError, type Command } from './usage.ts'
+
+// Commands load lazily, so each lists its one-line summary here for the main help.
+const commands: Record<string, { summary: string, load: () => Promise<Command> }> = {
+  serve: { summary: 'serve the API from the SQLite database', load: async () => (await import('./serve.ts')).serve },
+  seed: { summary: 'load data into the database', load: async () => (await import('./seed.ts')).seed },
+  openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi }
+}
+
+function mainHelp (): string {
+  const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`)
+  return `Usage: pipelines-mock <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Global options:
+  --verbose      print stack traces on failure
+  -h, --help     show help (also: pipelines-mock <command> --help)
+  -v, --version  print the version`
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose')
+  const args = argv.filter((arg) => arg !== '--verbose')
+  const [name, ...rest] = args
+  try {
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      print(mainHelp())
+      return name === undefined ? 2 : 0
+    }
+    if (name === '-v' || name === '--version') {
+      print(PACKAGE_VERSION)
+      return 0
+    }
+    const entry = commands[name]
+    if (entry === undefined) throw new UsageError(`unknown command "${name}"; run pipelines-mock --help`)
+    const command = await entry.load()
+    if (rest.includes('--help') || rest.includes('-h')) {
+      print(command.help)
+      return 0
+    }
+    return await command.run(rest)
+  } catch (error) {
+    return reportFailure(error, verbose)
+  }
+}
+
+function reportFailure (error: unknown, verbose: boolean): number {
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof UsageError) {
+    printError(`${message} (see --help)`)
+    return 2
+  }
+  printError(message)
+  if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`)
+  return 1
+}

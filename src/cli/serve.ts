@@ -1,0 +1,42 @@
+// `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
+import { ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { closeOnSignals, startServer } from '../server.ts'
+import { parseFlags, print, type Command } from './usage.ts'
+
+const options = {
+  host: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  db: { type: 'string' },
+  token: { type: 'string', multiple: true },
+  'api-key': { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'log-level': { type: 'string' },
+  'no-seed': { type: 'boolean' }
+} as const
+
+export const serve: Command = {
+  name: 'serve',
+  help: `Usage: pipelines-mock serve [options]
+
+Serves GET /pipelines/{pipeline_id}/runs/ (plus /openapi.json, /docs, /__admin/health).
+An empty database is filled with the demo data set on first start.
+
+Options:
+  --host HOST          address to listen on (env ${ENV.host}, default 127.0.0.1)
+  --port, -p PORT      port, 0 picks a free one (env ${ENV.port}, default 8000)
+  --db PATH            SQLite file, created if missing (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
+  --token TOKEN        accepted bearer token, repeatable (env ${ENV.tokens}, comma-separated, default demo-token)
+  --api-key KEY        accepted Api-key header value, repeatable; unset: Api-key is ignored (env ${ENV.apiKeys})
+  --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
+  --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
+  --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
+  -h, --help           show this help`,
+  async run (argv) {
+    const { values } = parseFlags(argv, options)
+    const config = loadConfig(values as ConfigFlags)
+    const server = await startServer(config)
+    closeOnSignals(server)
+    print(`pipelines-mock listening on ${server.url}`)
+    return 0
+  }
+}

@@ -1,0 +1,81 @@
+// Write side: upserts runs in the response shape (with their pipeline, version and steps) into the tables.
+import { parseTimestamp } from '../contract/timestamps.ts'
+import type { RunRead } from '../schemas/runs.ts'
+import type { Db } from './open.ts'
+
+export interface RunWriter {
+  /** Upserts the runs by id; call inside a transaction. A version's steps are rewritten once per call. */
+  writeRuns: (runs: Iterable<RunRead>) => number
+  deletePipeline: (pipelineId: string) => boolean
+  deleteAll: () => void
+}
+
+export function createRunWriter (db: Db): RunWriter {
+  const insertPipeline = db.prepare('INSERT INTO pipelines (id) VALUES (?) ON CONFLICT (id) DO NOTHING')
+  const upsertVersion = db.prepare(`INSERT INTO pipeline_versions (id, pipeline_id, created_at) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at`)
+  const deleteSteps = db.prepare('DELETE FROM steps WHERE version_id = ?')
+  const insertStep = db.prepare(`INSERT INTO steps
+    (id, version_id, position, name, query_type, query, input_datasets, output_datasets, job_type, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const upsertRun = db.prepare(`INSERT INTO runs
+    (id, pipeline_id, version_id, name, status, argo_manifest, argo_metadata, created_at, finished_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET pipeline_id = excluded.pipeline_id, version_id = excluded.version_id,
+      name = excluded.name, status = excluded.status, argo_manifest = excluded.argo_manifest,
+      argo_metadata = excluded.argo_metadata, created_at = excluded.created_at, finished_at = excluded.finished_at`)
+  const deleteRunSteps = db.prepare('DELETE FROM run_steps WHERE run_id = ?')
+  const insertRunStep = db.prepare(`INSERT INTO run_steps (run_id, position, name, run_name, status, started_at, finished_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
+
+  function writeVersion (run: RunRead, writtenVersions: Set<string>): void {
+    const version = run.pipeline_version
+    insertPipeline.run(version.pipeline_id)
+    upsertVersion.run(version.id, version.pipeline_id, micros(version.created_at))
+    if (writtenVersions.has(version.id)) return
+    deleteSteps.run(version.id)
+    version.steps.forEach((step, position) => {
+      const c = step.config
+      insertStep.run(step.id, version.id, position, step.name, c.query_type, c.query,
+        JSON.stringify(c.input_datasets), JSON.stringify(c.output_datasets), c.job_type, micros(step.created_at))
+    })
+    writtenVersions.add(version.id)
+  }
+
+  function writeRun (run: RunRead, writtenVersions: Set<string>): void {
+    writeVersion(run, writtenVersions)
+    upsertRun.run(run.id, run.pipeline_version.pipeline_id, run.pipeline_config_version_id, run.name, run.status,
+      JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), micros(run.created_at),
+      nullableMicros(run.finished_at))
+    deleteRunSteps.run(run.id)
+    run.run_steps.forEach((step, position) => {
+      insertRunStep.run(run.id, position, step.name, step.run_name, step.status,
+        nullableMicros(step.started_at), nullableMicros(step.finished_at))
+    })
+  }
+
+  return {
+    writeRuns (runs) {
+      const writtenVersions = new Set<string>()
+      let count = 0
+      for (const run of runs) {
+        writeRun(run, writtenVersions)
+        count++
+      }
+      return count
+    },
+    deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
+    deleteAll: () => { db.exec('DELETE FROM pipelines') }
+  }
+}
+
+function micros (text: string): number {
+  const value = parseTimestamp(text)
+  if (value === undefined) throw new Error(`invalid timestamp ${text}`)
+  return value
+}
+
+function nullableMicros (text: string | null): number | null {
+  return text === null ? null : micros(text)
+}

@@ -1,0 +1,58 @@
+// Every error answer the server gives, in FastAPI's shapes, with one way to send them.
+import type { FastifyReply } from 'fastify'
+
+export interface ContractError {
+  status: number
+  body: Buffer
+  headers?: Record<string, string>
+}
+
+const detail = (status: number, text: string, headers?: Record<string, string>): ContractError => ({
+  status,
+  body: Buffer.from(JSON.stringify({ detail: text })),
+  ...(headers === undefined ? {} : { headers })
+})
+
+const BEARER_CHALLENGE = { 'www-authenticate': 'Bearer' }
+
+export const errors = {
+  notFound: detail(404, 'Not Found'),
+  methodNotAllowed: detail(405, 'Method Not Allowed', { allow: 'GET' }),
+  // Starlette routes without explicit methods (the docs and openapi.json) also answer HEAD.
+  methodNotAllowedGetHead: detail(405, 'Method Not Allowed', { allow: 'GET, HEAD' }),
+  notAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
+  invalidCredentials: detail(401, 'Could not validate credentials', BEARER_CHALLENGE),
+  invalidApiKey: detail(401, 'Invalid API key'),
+  pipelineNotFound: detail(404, 'Pipeline not found'),
+  // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
+  internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
+} satisfies Record<string, ContractError>
+
+export interface UuidProblem {
+  loc: readonly ['path' | 'query', string]
+  input: string
+  error: string
+}
+
+/** FastAPI's 422 body for uuid_parsing errors, keys in pydantic's order (type, loc, msg, input, ctx). */
+export function validationError (problems: readonly UuidProblem[]): ContractError {
+  const items = problems.map((p) => ({
+    type: 'uuid_parsing',
+    loc: p.loc,
+    msg: `Input should be a valid UUID, ${p.error}`,
+    input: p.input,
+    ctx: { error: p.error }
+  }))
+  return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
+}
+
+export function sendError (reply: FastifyReply, error: ContractError): FastifyReply {
+  reply.code(error.status).header('content-type', 'application/json')
+  if (error.headers !== undefined) reply.headers(error.headers)
+  return reply.send(error.body)
+}
+
+// A string body would get "; charset=utf-8" appended by Fastify; a Buffer keeps the header exact.
+export function sendJson (reply: FastifyReply, body: Buffer, status = 200): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json').send(body)
+}

@@ -1,0 +1,50 @@
+// GET /pipelines/{pipeline_id}/runs/: auth, then UUID validation, then the pipeline lookup and the runs.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Authenticator } from '../auth.ts'
+import { parseUuid, type UuidMessageStyle } from '../contract/uuid.ts'
+import { lastQueryValue } from '../contract/url.ts'
+import { errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
+import type { RunQueries } from '../queries/runs.ts'
+
+export interface RunsRouteDeps {
+  authenticate: Authenticator
+  checkApiKey: (apiKey: string | undefined) => ContractError | undefined
+  queries: RunQueries
+  uuidStyle?: UuidMessageStyle
+}
+
+export interface RunsRequest {
+  rawPipelineId: string
+  query: string
+}
+
+export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => FastifyReply
+
+export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
+  const style = deps.uuidStyle ?? 'short'
+  return (request, reply, target) => {
+    const authError = deps.authenticate(request.headers.authorization)
+    if (authError !== undefined) return sendError(reply, authError)
+
+    const problems: UuidProblem[] = []
+    const pipeline = parseUuid(target.rawPipelineId, style)
+    if (!pipeline.ok) problems.push({ loc: ['path', 'pipeline_id'], input: target.rawPipelineId, error: pipeline.error })
+    const rawVersionId = lastQueryValue(target.query, 'version_id')
+    const version = rawVersionId === undefined ? undefined : parseUuid(rawVersionId, style)
+    if (version !== undefined && !version.ok) {
+      problems.push({ loc: ['query', 'version_id'], input: rawVersionId as string, error: version.error })
+    }
+    if (problems.length > 0 || !pipeline.ok) return sendError(reply, validationError(problems))
+
+    const apiKeyError = deps.checkApiKey(headerValue(request.headers['api-key']))
+    if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
+
+    if (!deps.queries.pipelineExists(pipeline.uuid)) return sendError(reply, errors.pipelineNotFound)
+    const versionId = version?.ok === true ? version.uuid : undefined
+    return sendJson(reply, Buffer.from(deps.queries.listRunsJson(pipeline.uuid, versionId)))
+  }
+}
+
+function headerValue (value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}

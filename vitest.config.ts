@@ -1,0 +1,11 @@
+// Vitest: node environment, default forks pool (better-sqlite3 is a native addon).
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000
+  }
+})
