@@ -59,4 +59,3 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   await registerDocs(app)
   return app
 }
-

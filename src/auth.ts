@@ -8,6 +8,7 @@ export interface AuthOptions {
 }
 
 // Characters Python's str.strip() removes (str.isspace), which differ slightly from String.prototype.trim.
+// eslint-disable-next-line no-control-regex -- \x1c-\x1f are whitespace to Python
 const PY_WHITESPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g
 
 /** HTTPBearer: split at the first space, strip the credentials, scheme compared case-insensitively. */
