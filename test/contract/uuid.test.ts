@@ -113,7 +113,7 @@ const wrapped: Case[] = [
   ['45 urn, no hyphens: inner is "simple"', `urn:uuid:${'0'.repeat(36)}`, length(36)],
   ['38 braced, misplaced hyphen', '{67e5504-410b1-426f-9247-bb680e5fe0c8}', group(0, 8, 7)],
   ['38 braced around braced', '{{67e55044-10b1-426f-9247-bb680e5fe0}}', group(4, 12, 12)],
-  ['45 urn around braced', 'urn:uuid:{67e55044-10b1-426f-9247-bb680e5fz0}', { char: '`z` at 35' }],
+  ['45 urn around braced', 'urn:uuid:{67e55044-10b1-426f-9247-bb680e5fz0}', { char: '`z` at 34' }],
   // other lengths: the whole input goes to into_err, wrapper offset included
   ['39 braced, z', '{67e55044-10b1-426f-9247-bb680e5fe0cz0}', { char: '`z` at 37' }],
   ['46 urn, z', 'urn:uuid:67e55044-10b1-426f-9247-bb680e5fe0cz0', { char: '`z` at 45' }],
