@@ -51,7 +51,9 @@ function hyphenate (hex: string): string {
 }
 
 // uuid-rs src/error.rs `InvalidUuid::into_err`, the same algorithm in 1.18.1 and 1.23.0/1.23.1
-// (1.23.2 rewrote it: 0-based positions and `invalid length: found N`, uuid-rs PR #882).
+// (uuid-rs PR #882 rewrote it with 0-based positions and `invalid length: found N`; issue #885
+// shows that code in 1.23.2). `input` is the slice try_parse handed over: 36 bytes for a wrapped
+// 38/45-byte value, so "found N" is not always the request value's length as fidelity.md §2 says.
 function intoErr (input: string, style: UuidMessageStyle): string {
   const { body, offset, simple } = unwrap(input)
   const groupBounds = [0, 0, 0, 0]
