@@ -36,7 +36,7 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
     }
     if (problems.length > 0 || !pipeline.ok) return sendError(reply, validationError(problems))
 
-    const apiKeyError = deps.checkApiKey(headerValue(request.headers['api-key']))
+    const apiKeyError = deps.checkApiKey(firstHeader(request.raw.rawHeaders, 'api-key'))
     if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
 
     if (!deps.queries.pipelineExists(pipeline.uuid)) return sendError(reply, errors.pipelineNotFound)
@@ -45,6 +45,10 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
   }
 }
 
-function headerValue (value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
+// Starlette's Headers.get returns the first of repeated headers; Node joins unknown repeated headers with ", ".
+function firstHeader (rawHeaders: string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]?.toLowerCase() === name) return rawHeaders[i + 1]
+  }
+  return undefined
 }
