@@ -27,6 +27,13 @@ export const FIXTURE = {
   version2a: 'b1b2c3d4-0003-4b6e-8f21-7a9c0d4e3b63'
 }
 
+// Cleanups run after the file's tests, newest first (apps, then databases, then temp dirs). A list rather than
+// afterAll calls, because helpers are also called inside tests, where vitest no longer registers hooks.
+const cleanups: Array<() => unknown> = []
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
 export function readJson<T = unknown> (relativePath: string): T {
   return JSON.parse(readFileSync(join(ROOT, relativePath), 'utf8')) as T
 }
@@ -36,7 +43,7 @@ export const fixtureRuns = (): RunRead[] => readJson<RunRead[]>('test/fixtures/r
 /** A fresh temp directory, removed after the file's tests. */
 export function tempDir (prefix = 'pipelines-mock-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -46,13 +53,13 @@ export function seededDb (runs: RunRead[] = fixtureRuns(), dir = tempDir()): Db 
   migrate(db)
   const writer = createRunWriter(db)
   db.transaction(() => writer.writeRuns(runs))()
-  afterAll(() => { if (db.open) db.close() })
+  cleanups.push(() => { if (db.open) db.close() })
   return db
 }
 
 export async function testApp (flags: ConfigFlags = {}, db: Db = seededDb()): Promise<FastifyInstance> {
   const app = await buildApp({ config: loadConfig(flags, {}), db })
-  afterAll(async () => { await app.close() })
+  cleanups.push(async () => { await app.close() })
   return app
 }
 
@@ -177,6 +184,6 @@ export async function startCli (args: string[], options: CliOptions = {}): Promi
     stopped ??= (child.kill('SIGTERM'), result)
     return await stopped
   }
-  afterAll(async () => { await stop() })
+  cleanups.push(stop)
   return { url, port: Number(new URL(url).port), stop }
 }
