@@ -6,6 +6,8 @@ import type { Db } from './open.ts'
 export interface RunWriter {
   /** Upserts the runs by id; call inside a transaction. A version's steps are rewritten once per call. */
   writeRuns: (runs: Iterable<RunRead>) => number
+  /** For runs that arrive one at a time (a stream): each call upserts one run; versions are written once per batch. */
+  startBatch: () => (run: RunRead) => void
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
 }
@@ -67,6 +69,10 @@ export function createRunWriter (db: Db): RunWriter {
         count++
       }
       return count
+    },
+    startBatch () {
+      const writtenVersions = new Set<string>()
+      return (run) => { writeRun(run, writtenVersions) }
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
     deleteAll: () => { db.exec('DELETE FROM pipelines') }
