@@ -8,9 +8,13 @@ export interface RunWriter {
   writeRuns: (runs: Iterable<RunRead>) => number
   /** For runs that arrive one at a time (a stream): each call upserts one run; versions are written once per batch. */
   startBatch: () => (run: RunRead) => void
+  /** startBatch for runs whose Argo objects are JSON text already (the generator's records). */
+  startJsonBatch: () => (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
 }
+
+export type RunWithoutArgo = Omit<RunRead, 'argo_manifest' | 'argo_metadata'>
 
 export function createRunWriter (db: Db): RunWriter {
   const insertPipeline = db.prepare('INSERT INTO pipelines (id) VALUES (?) ON CONFLICT (id) DO NOTHING')
@@ -31,11 +35,11 @@ export function createRunWriter (db: Db): RunWriter {
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
 
-  function writeVersion (run: RunRead, writtenVersions: Set<string>): void {
+  function writeVersion (run: RunWithoutArgo, writtenVersions: Set<string>): void {
     const version = run.pipeline_version
+    if (writtenVersions.has(version.id)) return
     insertPipeline.run(version.pipeline_id)
     upsertVersion.run(version.id, version.pipeline_id, micros(version.created_at))
-    if (writtenVersions.has(version.id)) return
     deleteSteps.run(version.id)
     version.steps.forEach((step, position) => {
       const c = step.config
@@ -46,12 +50,16 @@ export function createRunWriter (db: Db): RunWriter {
   }
 
   function writeRun (run: RunRead, writtenVersions: Set<string>): void {
+    writeRunJson(run, JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), writtenVersions)
+  }
+
+  function writeRunJson (run: RunWithoutArgo, manifestJson: string, metadataJson: string, writtenVersions: Set<string>): void {
     if (run.pipeline_config_version_id !== run.pipeline_version.id) {
       throw new Error(`run ${run.id}: pipeline_config_version_id ${run.pipeline_config_version_id} is not its pipeline_version.id ${run.pipeline_version.id}`)
     }
     writeVersion(run, writtenVersions)
     upsertRun.run(run.id, run.pipeline_version.pipeline_id, run.pipeline_config_version_id, run.name, run.status,
-      JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), micros(run.created_at),
+      manifestJson, metadataJson, micros(run.created_at),
       nullableMicros(run.finished_at))
     deleteRunSteps.run(run.id)
     run.run_steps.forEach((step, position) => {
@@ -73,6 +81,10 @@ export function createRunWriter (db: Db): RunWriter {
     startBatch () {
       const writtenVersions = new Set<string>()
       return (run) => { writeRun(run, writtenVersions) }
+    },
+    startJsonBatch () {
+      const writtenVersions = new Set<string>()
+      return (run, manifestJson, metadataJson) => { writeRunJson(run, manifestJson, metadataJson, writtenVersions) }
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
     deleteAll: () => { db.exec('DELETE FROM pipelines') }
