@@ -17,6 +17,8 @@ export interface RunWriter {
 export type RunWithoutArgo = Omit<RunRead, 'argo_manifest' | 'argo_metadata'>
 
 export function createRunWriter (db: Db): RunWriter {
+  const micros = timestampReader()
+  const nullableMicros = (text: string | null): number | null => text === null ? null : micros(text)
   const insertPipeline = db.prepare('INSERT INTO pipelines (id) VALUES (?) ON CONFLICT (id) DO NOTHING')
   const upsertVersion = db.prepare(`INSERT INTO pipeline_versions (id, pipeline_id, created_at) VALUES (?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at`)
@@ -87,16 +89,37 @@ export function createRunWriter (db: Db): RunWriter {
       return (run, manifestJson, metadataJson) => { writeRunJson(run, manifestJson, metadataJson, writtenVersions) }
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
-    deleteAll: () => { db.exec('DELETE FROM pipelines') }
+    // Child tables first, each without a WHERE: SQLite's truncate optimisation, and no reliance on ON DELETE CASCADE.
+    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') }
   }
 }
 
-function micros (text: string): number {
-  const value = parseTimestamp(text)
-  if (value === undefined) throw new Error(`invalid timestamp ${text}`)
-  return value
+/**
+ * Text to microseconds, throwing on an invalid timestamp. Generated and exported data repeat the same few days, so
+ * the canonical `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` form is read with the day's start cached; other forms go through
+ * parseTimestamp.
+ */
+function timestampReader (): (text: string) => number {
+  let cachedDay = ''
+  let cachedDayMicros = 0
+  return (text) => {
+    let value: number | undefined
+    if (CANONICAL.test(text)) {
+      const day = text.slice(0, 10)
+      if (day !== cachedDay) {
+        const start = parseTimestamp(`${day}T00:00:00Z`)
+        if (start === undefined) throw new Error(`invalid timestamp ${text}`)
+        cachedDay = day
+        cachedDayMicros = start
+      }
+      const seconds = Number(text.slice(11, 13)) * 3600 + Number(text.slice(14, 16)) * 60 + Number(text.slice(17, 19))
+      value = cachedDayMicros + seconds * 1_000_000 + (text.length === 27 ? Number(text.slice(20, 26)) : 0)
+    } else {
+      value = parseTimestamp(text)
+    }
+    if (value === undefined) throw new Error(`invalid timestamp ${text}`)
+    return value
+  }
 }
 
-function nullableMicros (text: string | null): number | null {
-  return text === null ? null : micros(text)
-}
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{6})?Z$/
