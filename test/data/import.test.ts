@@ -8,7 +8,7 @@ import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { readJson, seededDb, tempDir } from '../helpers.ts'
 
-type Mutable = any // eslint-disable-line @typescript-eslint/no-explicit-any -- tests break runs on purpose
+type Mutable = any // tests break runs on purpose
 
 const demo = (): RunRead[] => readJson<RunRead[]>('seed/demo.json')
 const emptyDb = (): Db => seededDb([])
