@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       tokens: ['demo-token'],
       apiKeys: [],
       adminToken: undefined,
+      adminBodyLimit: 50 * 1024 * 1024,
       logLevel: 'info',
       seedDemo: true
     })
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       [ENV.tokens]: 'a, b',
       [ENV.apiKeys]: 'k1,k2',
       [ENV.adminToken]: 'admin-secret',
+      [ENV.adminBodyLimit]: '2MB',
       [ENV.logLevel]: 'warn',
       [ENV.noSeed]: 'true'
     }
@@ -35,6 +37,7 @@ describe('loadConfig', () => {
       tokens: ['a', 'b'],
       apiKeys: ['k1', 'k2'],
       adminToken: 'admin-secret',
+      adminBodyLimit: 2 * 1024 * 1024,
       logLevel: 'warn',
       seedDemo: false
     })
@@ -44,6 +47,10 @@ describe('loadConfig', () => {
     const env = { [ENV.host]: '0.0.0.0', [ENV.port]: '9000', [ENV.tokens]: 'env-token', [ENV.logLevel]: 'warn', [ENV.noSeed]: 'false' }
     const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true }, env)
     expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false })
+  })
+
+  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['1GB', 1024 ** 3], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
+    expect(loadConfig({ 'admin-body-limit': value }, { [ENV.adminBodyLimit]: '1kb' }).adminBodyLimit).toBe(bytes)
   })
 
   it.each(['0', '1', '8000', '65535'])('accepts port %s', (port) => {
@@ -62,6 +69,8 @@ describe('loadConfig', () => {
     ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, '--token values must be non-empty and contain no whitespace'],
     ['a token with a space', { token: ['two words'] }, {}, '--token values must be non-empty and contain no whitespace'],
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
+    ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, 'invalid body limit "mb": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / PIPELINES_MOCK_ADMIN_BODY_LIMIT)'],
+    ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'invalid body limit "0"'],
     ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)
