@@ -8,6 +8,8 @@ export interface RunWriter {
   writeRuns: (runs: Iterable<RunRead>) => number
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
+  /** Deletes the pipeline's finished runs beyond its `keep` newest runs; returns how many went. */
+  pruneRuns: (pipelineId: string, keep: number) => number
 }
 
 export function createRunWriter (db: Db): RunWriter {
@@ -28,6 +30,8 @@ export function createRunWriter (db: Db): RunWriter {
   const insertRunStep = db.prepare(`INSERT INTO run_steps (run_id, position, name, run_name, status, started_at, finished_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
+  const pruneRuns = db.prepare(`DELETE FROM runs WHERE pipeline_id = ? AND finished_at IS NOT NULL AND id NOT IN
+    (SELECT id FROM runs WHERE pipeline_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)`)
 
   function writeVersion (run: RunRead, writtenVersions: Set<string>): void {
     const version = run.pipeline_version
@@ -69,7 +73,8 @@ export function createRunWriter (db: Db): RunWriter {
       return count
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
-    deleteAll: () => { db.exec('DELETE FROM pipelines') }
+    deleteAll: () => { db.exec('DELETE FROM pipelines') },
+    pruneRuns: (pipelineId, keep) => pruneRuns.run(pipelineId, pipelineId, keep).changes
   }
 }
 
