@@ -10,6 +10,17 @@ export interface Config {
   adminBodyLimit: number
   logLevel: LogLevel
   seedDemo: boolean
+  /** Open the database read-only: no migration, no seeding, no writes. */
+  readOnly: boolean
+  simulation: SimulationConfig | undefined
+}
+
+/** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
+export interface SimulationConfig {
+  speed: number
+  randomSeed: number
+  intervalSeconds: number
+  keep: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -26,6 +37,12 @@ export interface ConfigFlags {
   'admin-body-limit'?: string
   'log-level'?: string
   'no-seed'?: boolean
+  'read-only'?: boolean
+  simulate?: boolean
+  speed?: string
+  'random-seed'?: string
+  'simulate-interval'?: string
+  'simulate-keep'?: string
 }
 
 export const ENV = {
@@ -37,7 +54,13 @@ export const ENV = {
   adminToken: 'PIPELINES_MOCK_ADMIN_TOKEN',
   adminBodyLimit: 'PIPELINES_MOCK_ADMIN_BODY_LIMIT',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
-  noSeed: 'PIPELINES_MOCK_NO_SEED'
+  noSeed: 'PIPELINES_MOCK_NO_SEED',
+  readOnly: 'PIPELINES_MOCK_READ_ONLY',
+  simulate: 'PIPELINES_MOCK_SIMULATE',
+  speed: 'PIPELINES_MOCK_SPEED',
+  randomSeed: 'PIPELINES_MOCK_RANDOM_SEED',
+  simulateInterval: 'PIPELINES_MOCK_SIMULATE_INTERVAL',
+  simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP'
 } as const
 
 export const DEFAULTS = {
@@ -46,7 +69,8 @@ export const DEFAULTS = {
   dbPath: './data/pipelines-mock.sqlite',
   tokens: ['demo-token'],
   adminBodyLimit: 50 * 1024 * 1024,
-  logLevel: 'info' as LogLevel
+  logLevel: 'info' as LogLevel,
+  simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 }
 }
 
 export class ConfigError extends Error {}
@@ -63,8 +87,40 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     adminToken: optionalSecret('--admin-token', flags['admin-token'] ?? env[ENV.adminToken]),
     adminBodyLimit: parseByteSize(flags['admin-body-limit'] ?? env[ENV.adminBodyLimit]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
-    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed]))
+    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
+    readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
+    simulation: parseSimulation(flags, env)
   }
+}
+
+function parseSimulation (flags: ConfigFlags, env: Env): SimulationConfig | undefined {
+  const on = flags.simulate === true || parseBoolean(ENV.simulate, env[ENV.simulate])
+  if (!on) {
+    const stray = (['speed', 'random-seed', 'simulate-interval', 'simulate-keep'] as const).find((name) => flags[name] !== undefined)
+    if (stray !== undefined) throw new ConfigError(`--${stray} only applies with --simulate`)
+    return undefined
+  }
+  if (flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly])) {
+    throw new ConfigError('--simulate writes runs to the database, so it cannot be combined with --read-only')
+  }
+  const defaults = DEFAULTS.simulation
+  return {
+    speed: parseNumber('--speed', ENV.speed, flags.speed ?? env[ENV.speed], defaults.speed, { min: 0.001, max: 1_000_000 }),
+    randomSeed: parseNumber('--random-seed', ENV.randomSeed, flags['random-seed'] ?? env[ENV.randomSeed], defaults.randomSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    intervalSeconds: parseNumber('--simulate-interval', ENV.simulateInterval, flags['simulate-interval'] ?? env[ENV.simulateInterval], defaults.intervalSeconds, { min: 1, max: 31_536_000 }),
+    keep: parseNumber('--simulate-keep', ENV.simulateKeep, flags['simulate-keep'] ?? env[ENV.simulateKeep], defaults.keep, { integer: true, min: 0, max: 1_000_000_000 })
+  }
+}
+
+function parseNumber (flag: string, envName: string, value: string | undefined, fallback: number,
+  limits: { integer?: boolean, min: number, max: number }): number {
+  if (value === undefined) return fallback
+  const number = /^\s*$/.test(value) ? Number.NaN : Number(value)
+  const kind = limits.integer === true ? 'an integer' : 'a number'
+  if (!Number.isFinite(number) || (limits.integer === true && !Number.isInteger(number)) || number < limits.min || number > limits.max) {
+    throw new ConfigError(`invalid ${flag} "${value}": expected ${kind} from ${limits.min} to ${limits.max} (${flag} / ${envName})`)
+  }
+  return number
 }
 
 function nonEmpty (name: string, value: string): string {

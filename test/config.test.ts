@@ -13,7 +13,9 @@ describe('loadConfig', () => {
       adminToken: undefined,
       adminBodyLimit: 50 * 1024 * 1024,
       logLevel: 'info',
-      seedDemo: true
+      seedDemo: true,
+      readOnly: false,
+      simulation: undefined
     })
     expect(DEFAULTS.tokens).toEqual(['demo-token'])
   })
@@ -39,7 +41,9 @@ describe('loadConfig', () => {
       adminToken: 'admin-secret',
       adminBodyLimit: 2 * 1024 * 1024,
       logLevel: 'warn',
-      seedDemo: false
+      seedDemo: false,
+      readOnly: false,
+      simulation: undefined
     })
   })
 
@@ -84,5 +88,29 @@ describe('loadConfig', () => {
     } finally {
       delete process.env[ENV.port]
     }
+  })
+
+  describe('--read-only and --simulate', () => {
+    it('reads them from flags and the environment, with documented defaults', () => {
+      expect(loadConfig({ simulate: true }, {}).simulation).toEqual({ speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 })
+      const env = { [ENV.simulate]: 'true', [ENV.speed]: '30', [ENV.randomSeed]: '9', [ENV.simulateInterval]: '45.5', [ENV.simulateKeep]: '0' }
+      expect(loadConfig({}, env).simulation).toEqual({ speed: 30, randomSeed: 9, intervalSeconds: 45.5, keep: 0 })
+      expect(loadConfig({ speed: '2', 'random-seed': '4' }, env).simulation).toMatchObject({ speed: 2, randomSeed: 4 })
+      expect(loadConfig({ 'read-only': true }, {}).readOnly).toBe(true)
+      expect(loadConfig({}, { [ENV.readOnly]: '1' }).readOnly).toBe(true)
+    })
+
+    it.each([
+      [{ simulate: true, speed: '0' }, 'invalid --speed "0": expected a number from 0.001 to 1000000 (--speed / PIPELINES_MOCK_SPEED)'],
+      [{ simulate: true, speed: 'fast' }, 'invalid --speed "fast"'],
+      [{ simulate: true, 'random-seed': '1.5' }, 'invalid --random-seed "1.5": expected an integer'],
+      [{ simulate: true, 'simulate-interval': '0.5' }, 'invalid --simulate-interval "0.5"'],
+      [{ simulate: true, 'simulate-keep': '-1' }, 'invalid --simulate-keep "-1"'],
+      [{ speed: '10' }, '--speed only applies with --simulate'],
+      [{ simulate: true, 'read-only': true }, '--simulate writes runs to the database, so it cannot be combined with --read-only']
+    ])('refuses %o in one line', (flags, message) => {
+      expect(() => loadConfig(flags, {})).toThrow(ConfigError)
+      expect(() => loadConfig(flags, {})).toThrow(message)
+    })
   })
 })

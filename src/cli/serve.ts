@@ -12,7 +12,13 @@ const options = {
   'admin-token': { type: 'string' },
   'admin-body-limit': { type: 'string' },
   'log-level': { type: 'string' },
-  'no-seed': { type: 'boolean' }
+  'no-seed': { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+  simulate: { type: 'boolean' },
+  speed: { type: 'string' },
+  'random-seed': { type: 'string' },
+  'simulate-interval': { type: 'string' },
+  'simulate-keep': { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -32,6 +38,14 @@ Options:
   --admin-body-limit SIZE  largest body POST /__admin/runs reads, e.g. 50mb (env ${ENV.adminBodyLimit}, default 50mb)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
+  --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
+
+Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
+  --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)
+  --speed N                the clock runs N times faster than real time (env ${ENV.speed}, default 1)
+  --random-seed N          same seed + same database + same instants = same data (env ${ENV.randomSeed}, default 1)
+  --simulate-interval SEC  simulated seconds between two runs of a pipeline (env ${ENV.simulateInterval}, default 300)
+  --simulate-keep N        prune finished runs beyond each pipeline's N newest, 0 keeps all (env ${ENV.simulateKeep}, default 200)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)

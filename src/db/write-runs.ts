@@ -14,6 +14,8 @@ export interface RunWriter {
   writeRows: (batch: RowBatch) => void
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
+  /** Deletes the pipeline's finished runs beyond its `keep` newest runs; returns how many went. */
+  pruneRuns: (pipelineId: string, keep: number) => number
 }
 
 export type RunWithoutArgo = Omit<RunRead, 'argo_manifest' | 'argo_metadata'>
@@ -49,6 +51,8 @@ export function createRunWriter (db: Db): RunWriter {
   const insertRunStep = db.prepare(`INSERT INTO run_steps (run_id, position, name, run_name, status, started_at, finished_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
+  const pruneRuns = db.prepare(`DELETE FROM runs WHERE pipeline_id = ? AND finished_at IS NOT NULL AND id NOT IN
+    (SELECT id FROM runs WHERE pipeline_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)`)
 
   function writeVersion (run: RunWithoutArgo, writtenVersions: Set<string>): void {
     const version = run.pipeline_version
@@ -129,7 +133,8 @@ export function createRunWriter (db: Db): RunWriter {
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
     // Child tables first, each without a WHERE: SQLite's truncate optimisation, and no reliance on ON DELETE CASCADE.
-    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') }
+    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') },
+    pruneRuns: (pipelineId, keep) => pruneRuns.run(pipelineId, pipelineId, keep).changes
   }
 }
 
