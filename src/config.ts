@@ -8,6 +8,10 @@ export interface Config {
   adminToken: string | undefined
   logLevel: LogLevel
   seedDemo: boolean
+  /** Byte budget of the response cache; 0 turns it off. */
+  cacheBytes: number
+  /** Processes serving the one port (node:cluster); 1 serves from this process. */
+  workers: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -23,6 +27,8 @@ export interface ConfigFlags {
   'admin-token'?: string
   'log-level'?: string
   'no-seed'?: boolean
+  'cache-mb'?: string
+  workers?: string
 }
 
 export const ENV = {
@@ -33,7 +39,9 @@ export const ENV = {
   apiKeys: 'PIPELINES_MOCK_API_KEYS',
   adminToken: 'PIPELINES_MOCK_ADMIN_TOKEN',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
-  noSeed: 'PIPELINES_MOCK_NO_SEED'
+  noSeed: 'PIPELINES_MOCK_NO_SEED',
+  cacheMb: 'PIPELINES_MOCK_CACHE_MB',
+  workers: 'PIPELINES_MOCK_WORKERS'
 } as const
 
 export const DEFAULTS = {
@@ -41,8 +49,13 @@ export const DEFAULTS = {
   port: 8000,
   dbPath: './data/pipelines-mock.sqlite',
   tokens: ['demo-token'],
-  logLevel: 'info' as LogLevel
+  logLevel: 'info' as LogLevel,
+  cacheMb: 32,
+  workers: 1
 }
+
+export const LIMITS = { cacheMb: 4096, workers: 64 }
+const MEGABYTE = 1024 * 1024
 
 export class ConfigError extends Error {}
 
@@ -57,7 +70,9 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     apiKeys: parseList('--api-key', flags['api-key'], env[ENV.apiKeys]) ?? [],
     adminToken: optionalSecret('--admin-token', flags['admin-token'] ?? env[ENV.adminToken]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
-    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed]))
+    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
+    cacheBytes: parseInteger('cache size', '--cache-mb', ENV.cacheMb, flags['cache-mb'] ?? env[ENV.cacheMb], 0, LIMITS.cacheMb, DEFAULTS.cacheMb) * MEGABYTE,
+    workers: parseInteger('worker count', '--workers', ENV.workers, flags.workers ?? env[ENV.workers], 1, LIMITS.workers, DEFAULTS.workers)
   }
 }
 
@@ -70,6 +85,14 @@ export function parsePort (value: string | undefined): number {
   if (value === undefined) return DEFAULTS.port
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new ConfigError(`invalid port "${value}": expected an integer from 0 to 65535 (--port / ${ENV.port})`)
+  }
+  return Number(value)
+}
+
+function parseInteger (what: string, flag: string, envName: string, value: string | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`invalid ${what} "${value}": expected an integer from ${min} to ${max} (${flag} / ${envName})`)
   }
   return Number(value)
 }

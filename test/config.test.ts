@@ -12,7 +12,9 @@ describe('loadConfig', () => {
       apiKeys: [],
       adminToken: undefined,
       logLevel: 'info',
-      seedDemo: true
+      seedDemo: true,
+      cacheBytes: 32 * 1024 * 1024,
+      workers: 1
     })
     expect(DEFAULTS.tokens).toEqual(['demo-token'])
   })
@@ -26,7 +28,9 @@ describe('loadConfig', () => {
       [ENV.apiKeys]: 'k1,k2',
       [ENV.adminToken]: 'admin-secret',
       [ENV.logLevel]: 'warn',
-      [ENV.noSeed]: 'true'
+      [ENV.noSeed]: 'true',
+      [ENV.cacheMb]: '0',
+      [ENV.workers]: '4'
     }
     expect(loadConfig({}, env)).toEqual({
       host: '0.0.0.0',
@@ -36,14 +40,17 @@ describe('loadConfig', () => {
       apiKeys: ['k1', 'k2'],
       adminToken: 'admin-secret',
       logLevel: 'warn',
-      seedDemo: false
+      seedDemo: false,
+      cacheBytes: 0,
+      workers: 4
     })
   })
 
   it('lets flags win over the environment', () => {
     const env = { [ENV.host]: '0.0.0.0', [ENV.port]: '9000', [ENV.tokens]: 'env-token', [ENV.logLevel]: 'warn', [ENV.noSeed]: 'false' }
-    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true }, env)
-    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false })
+    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true, 'cache-mb': '5', workers: '2' },
+      { ...env, [ENV.cacheMb]: '64', [ENV.workers]: '8' })
+    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false, cacheBytes: 5 * 1024 * 1024, workers: 2 })
   })
 
   it.each(['0', '1', '8000', '65535'])('accepts port %s', (port) => {
@@ -62,6 +69,11 @@ describe('loadConfig', () => {
     ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, '--token values must be non-empty and contain no whitespace'],
     ['a token with a space', { token: ['two words'] }, {}, '--token values must be non-empty and contain no whitespace'],
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
+    ['no workers', { workers: '0' }, {}, 'invalid worker count "0": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)'],
+    ['too many workers', {}, { [ENV.workers]: '65' }, 'invalid worker count "65": expected an integer from 1 to 64'],
+    ['a worker count that is not a number', { workers: 'all' }, {}, 'invalid worker count "all"'],
+    ['a negative cache size', { 'cache-mb': '-1' }, {}, 'invalid cache size "-1": expected an integer from 0 to 4096 (--cache-mb / PIPELINES_MOCK_CACHE_MB)'],
+    ['a cache size with a unit', {}, { [ENV.cacheMb]: '32MB' }, 'invalid cache size "32MB"'],
     ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)

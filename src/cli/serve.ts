@@ -1,5 +1,5 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
-import { ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { DEFAULTS, ENV, loadConfig, type ConfigFlags } from '../config.ts'
 import { closeOnSignals, startServer } from '../server.ts'
 import { parseFlags, print, type Command } from './usage.ts'
 
@@ -11,7 +11,8 @@ const options = {
   'api-key': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'log-level': { type: 'string' },
-  'no-seed': { type: 'boolean' }
+  'no-seed': { type: 'boolean' },
+  'cache-mb': { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -30,6 +31,7 @@ Options:
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
+  --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)

@@ -71,13 +71,13 @@ describe('query plans: a request costs the same whatever the size of the databas
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail)
 
   it.each([
-    ['all runs of a pipeline', RUN_STATEMENTS.ofPipeline, [FIXTURE.pipeline1], 'runs_by_pipeline'],
-    ['the runs of one version', RUN_STATEMENTS.ofVersion, [FIXTURE.pipeline1, FIXTURE.version1a], 'runs_by_version']
-  ])('%s: walks an index in order and scans no table', (_name, sql, params, index) => {
+    ['all runs of a pipeline', RUN_STATEMENTS.ofPipeline, [FIXTURE.pipeline1], /SEARCH r USING INDEX runs_by_\w+ \(pipeline_id=\?/],
+    ['the runs of one version', RUN_STATEMENTS.ofVersion, [FIXTURE.pipeline1, FIXTURE.version1a], /SEARCH r USING INDEX runs_by_version \(pipeline_id=\? AND version_id=\?\)/]
+  ])('%s: searches an index and scans no table', (_name, sql, params, search) => {
     const details = plan(sql, ...params)
-    expect(details.join('\n')).toContain(`SEARCH r USING INDEX ${index}`)
+    expect(details.join('\n')).toMatch(search)
     expect(details.filter((d) => d.startsWith('SCAN'))).toEqual([])
-    // The runs come out of the index already ordered; only each run's own steps are sorted (a handful of rows).
-    expect(details.filter((d) => d.includes('TEMP B-TREE') && !d.includes('json_group_array(ORDER BY)'))).toEqual([])
+    // Only the rows being answered are sorted: the response's runs and each run's own steps.
+    expect(details.filter((d) => d.includes('TEMP B-TREE') && !d.includes('group_concat(ORDER BY)'))).toEqual([])
   })
 })
