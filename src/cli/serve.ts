@@ -1,7 +1,8 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
-import { DEFAULTS, ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
 import { closeOnSignals, startServer } from '../server.ts'
-import { parseFlags, print, type Command } from './usage.ts'
+import { isWorker, reportListening, runPrimary } from '../workers.ts'
+import { parseFlags, print, printError, type Command } from './usage.ts'
 
 const options = {
   host: { type: 'string' },
@@ -12,7 +13,8 @@ const options = {
   'admin-token': { type: 'string' },
   'log-level': { type: 'string' },
   'no-seed': { type: 'boolean' },
-  'cache-mb': { type: 'string' }
+  'cache-mb': { type: 'string' },
+  workers: { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -32,13 +34,22 @@ Options:
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
   --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
+  --workers N          processes sharing the port, 1 to 64 (env ${ENV.workers}, default 1)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)
     const config = loadConfig(values as ConfigFlags)
+    if (config.workers > 1 && !isWorker()) {
+      const shows = (level: LogLevel) => config.logLevel !== 'silent' && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(config.logLevel)
+      return await runPrimary(config, {
+        listening: (url) => print(`pipelines-mock listening on ${url}`),
+        log: (level, line) => { if (shows(level)) (level === 'warn' ? printError : print)(line) }
+      })
+    }
     const server = await startServer(config)
     closeOnSignals(server)
-    print(`pipelines-mock listening on ${server.url}`)
+    if (isWorker()) reportListening(server.url)
+    else print(`pipelines-mock listening on ${server.url}`)
     return 0
   }
 }
