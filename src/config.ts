@@ -13,6 +13,10 @@ export interface Config {
   /** Open the database read-only: no migration, no seeding, no writes. */
   readOnly: boolean
   simulation: SimulationConfig | undefined
+  /** Byte budget of the response cache; 0 turns it off. */
+  cacheBytes: number
+  /** Processes serving the one port (node:cluster); 1 serves from this process. */
+  workers: number
 }
 
 /** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
@@ -42,7 +46,9 @@ export interface ConfigFlags {
   speed?: string
   'random-seed'?: string
   'simulate-interval'?: string
-  'simulate-keep'?: string
+  'simulate-keep'?: string,
+  'cache-mb'?: string
+  workers?: string
 }
 
 export const ENV = {
@@ -60,7 +66,9 @@ export const ENV = {
   speed: 'PIPELINES_MOCK_SPEED',
   randomSeed: 'PIPELINES_MOCK_RANDOM_SEED',
   simulateInterval: 'PIPELINES_MOCK_SIMULATE_INTERVAL',
-  simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP'
+  simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP',
+  cacheMb: 'PIPELINES_MOCK_CACHE_MB',
+  workers: 'PIPELINES_MOCK_WORKERS'
 } as const
 
 export const DEFAULTS = {
@@ -70,15 +78,20 @@ export const DEFAULTS = {
   tokens: ['demo-token'],
   adminBodyLimit: 50 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
-  simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 }
+  simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
+  cacheMb: 32,
+  workers: 1
 }
+
+export const LIMITS = { cacheMb: 4096, workers: 64 }
+const MEGABYTE = 1024 * 1024
 
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>
 
 export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Config {
-  return {
+  return checkCombinations({
     host: nonEmpty('--host', flags.host ?? env[ENV.host] ?? DEFAULTS.host),
     port: parsePort(flags.port ?? env[ENV.port]),
     dbPath: nonEmpty('--db', flags.db ?? env[ENV.db] ?? DEFAULTS.dbPath),
@@ -89,8 +102,18 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
     seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
     readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
-    simulation: parseSimulation(flags, env)
+    simulation: parseSimulation(flags, env),
+    cacheBytes: parseInteger('cache size', '--cache-mb', ENV.cacheMb, flags['cache-mb'] ?? env[ENV.cacheMb], 0, LIMITS.cacheMb, DEFAULTS.cacheMb) * MEGABYTE,
+    workers: parseInteger('worker count', '--workers', ENV.workers, flags.workers ?? env[ENV.workers], 1, LIMITS.workers, DEFAULTS.workers)
+  })
+}
+
+function checkCombinations (config: Config): Config {
+  // Each worker would advance its own copy of the clock and write the same runs twice.
+  if (config.simulation !== undefined && config.workers > 1) {
+    throw new ConfigError('--simulate runs in one process, so it cannot be combined with --workers above 1')
   }
+  return config
 }
 
 function parseSimulation (flags: ConfigFlags, env: Env): SimulationConfig | undefined {
@@ -132,6 +155,14 @@ export function parsePort (value: string | undefined): number {
   if (value === undefined) return DEFAULTS.port
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new ConfigError(`invalid port "${value}": expected an integer from 0 to 65535 (--port / ${ENV.port})`)
+  }
+  return Number(value)
+}
+
+function parseInteger (what: string, flag: string, envName: string, value: string | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`invalid ${what} "${value}": expected an integer from ${min} to ${max} (${flag} / ${envName})`)
   }
   return Number(value)
 }

@@ -15,7 +15,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       seedDemo: true,
       readOnly: false,
-      simulation: undefined
+      simulation: undefined,
+      cacheBytes: 32 * 1024 * 1024,
+      workers: 1
     })
     expect(DEFAULTS.tokens).toEqual(['demo-token'])
   })
@@ -30,7 +32,9 @@ describe('loadConfig', () => {
       [ENV.adminToken]: 'admin-secret',
       [ENV.adminBodyLimit]: '2MB',
       [ENV.logLevel]: 'warn',
-      [ENV.noSeed]: 'true'
+      [ENV.noSeed]: 'true',
+      [ENV.cacheMb]: '0',
+      [ENV.workers]: '4'
     }
     expect(loadConfig({}, env)).toEqual({
       host: '0.0.0.0',
@@ -43,14 +47,17 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       seedDemo: false,
       readOnly: false,
-      simulation: undefined
+      simulation: undefined,
+      cacheBytes: 0,
+      workers: 4
     })
   })
 
   it('lets flags win over the environment', () => {
     const env = { [ENV.host]: '0.0.0.0', [ENV.port]: '9000', [ENV.tokens]: 'env-token', [ENV.logLevel]: 'warn', [ENV.noSeed]: 'false' }
-    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true }, env)
-    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false })
+    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true, 'cache-mb': '5', workers: '2' },
+      { ...env, [ENV.cacheMb]: '64', [ENV.workers]: '8' })
+    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false, cacheBytes: 5 * 1024 * 1024, workers: 2 })
   })
 
   it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['1GB', 1024 ** 3], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
@@ -75,6 +82,12 @@ describe('loadConfig', () => {
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
     ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, 'invalid body limit "mb": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / PIPELINES_MOCK_ADMIN_BODY_LIMIT)'],
     ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'invalid body limit "0"'],
+    ['a simulation across workers', { simulate: true, workers: '2' }, {}, '--simulate runs in one process, so it cannot be combined with --workers above 1'],
+    ['no workers', { workers: '0' }, {}, 'invalid worker count "0": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)'],
+    ['too many workers', {}, { [ENV.workers]: '65' }, 'invalid worker count "65": expected an integer from 1 to 64'],
+    ['a worker count that is not a number', { workers: 'all' }, {}, 'invalid worker count "all"'],
+    ['a negative cache size', { 'cache-mb': '-1' }, {}, 'invalid cache size "-1": expected an integer from 0 to 4096 (--cache-mb / PIPELINES_MOCK_CACHE_MB)'],
+    ['a cache size with a unit', {}, { [ENV.cacheMb]: '32MB' }, 'invalid cache size "32MB"'],
     ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)

@@ -1,7 +1,8 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
-import { ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
 import { closeOnSignals, startServer } from '../server.ts'
-import { parseFlags, print, type Command } from './usage.ts'
+import { isWorker, reportListening, runPrimary } from '../workers.ts'
+import { parseFlags, print, printError, type Command } from './usage.ts'
 
 const options = {
   host: { type: 'string' },
@@ -18,7 +19,9 @@ const options = {
   speed: { type: 'string' },
   'random-seed': { type: 'string' },
   'simulate-interval': { type: 'string' },
-  'simulate-keep': { type: 'string' }
+  'simulate-keep': { type: 'string' },
+  'cache-mb': { type: 'string' },
+  workers: { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -39,6 +42,8 @@ Options:
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
   --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
+  --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
+  --workers N          processes sharing the port, 1 to 64 (env ${ENV.workers}, default 1)
 
 Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
   --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)
@@ -50,9 +55,17 @@ Demo mode (runs move through Argo phases on a clock; written to the database, so
   async run (argv) {
     const { values } = parseFlags(argv, options)
     const config = loadConfig(values as ConfigFlags)
+    if (config.workers > 1 && !isWorker()) {
+      const shows = (level: LogLevel) => config.logLevel !== 'silent' && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(config.logLevel)
+      return await runPrimary(config, {
+        listening: (url) => print(`pipelines-mock listening on ${url}`),
+        log: (level, line) => { if (shows(level)) (level === 'warn' ? printError : print)(line) }
+      })
+    }
     const server = await startServer(config)
     closeOnSignals(server)
-    print(`pipelines-mock listening on ${server.url}`)
+    if (isWorker()) reportListening(server.url)
+    else print(`pipelines-mock listening on ${server.url}`)
     return 0
   }
 }
