@@ -29,6 +29,8 @@ export const errors = {
   adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
   payloadTooLarge: detail(413, 'Request Entity Too Large'),
   unsupportedMediaType: detail(415, 'Unsupported Media Type'),
+  // Another process (a `seed` command) holds the write lock longer than the busy timeout.
+  databaseBusy: detail(503, 'Database is busy with another write; try again'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>

@@ -2,7 +2,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import type { Db } from '../../src/db/open.ts'
+import { openDatabase, type Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { AUTH, listen, readJson, seededDb, testApp, type RawResponse } from '../helpers.ts'
 
@@ -166,6 +166,24 @@ describe.each(['inject', 'socket'])('admin endpoints over %s', (transport) => {
     const bad = await send('DELETE', '/__admin/pipelines/nope', undefined, ADMIN)
     expect(bad.status).toBe(422)
     expect(JSON.parse(bad.body)).toEqual({ detail: [{ type: 'uuid_parsing', loc: ['path', 'pipeline_id'], msg: 'Input should be a valid UUID, invalid character: found `n` at 1', input: 'nope', ctx: { error: 'invalid character: found `n` at 1' } }] })
+  })
+})
+
+describe('admin endpoints while another process writes', () => {
+  it('answer 503 when the write lock stays taken past the busy timeout, and work once it is released', async () => {
+    const db = seededDb(demo())
+    db.pragma('busy_timeout = 50')
+    const app = await testApp({ 'admin-token': ADMIN_TOKEN }, db)
+    const other = openDatabase(db.name)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      const busy = await app.inject({ method: 'POST', url: '/__admin/reset', headers: ADMIN, payload: { dataset: 'empty' } })
+      expect({ status: busy.statusCode, body: busy.body }).toEqual({ status: 503, body: '{"detail":"Database is busy with another write; try again"}' })
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset', headers: ADMIN, payload: { dataset: 'empty' } })).statusCode).toBe(200)
   })
 })
 
