@@ -10,6 +10,10 @@ import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
 import { createRunsHandler } from './routes/runs.ts'
 import { createRunQueries } from './queries/runs.ts'
+import { compatProfile } from './contract/compat.ts'
+import { createFaultInjector } from './faults/inject.ts'
+import { createJournal } from './journal.ts'
+import { recordRequests, registerRequestJournal } from './routes/admin-requests.ts'
 
 export interface BuildAppOptions {
   config: Config
@@ -24,10 +28,16 @@ export const REDACTED_HEADERS = [
 ]
 
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const faults = createFaultInjector(config.faults)
+  const closing = new AbortController()
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
     checkApiKey: createApiKeyCheck(config),
-    queries: createRunQueries(db)
+    queries: createRunQueries(db),
+    profile: compatProfile(config.compat),
+    prefer: config.prefer,
+    faults,
+    closing: closing.signal
   })
   const fallback = createFallback(handleRuns)
 
@@ -43,6 +53,11 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     }
   })
 
+  app.addHook('preClose', async () => closing.abort())
+  if (faults !== undefined) app.log.info({ faults: config.faults, seed: faults.seed }, 'fault injection on')
+  const journal = config.adminToken === undefined ? undefined : createJournal(config.journalSize)
+  if (journal !== undefined) recordRequests(app, journal)
+
   app.setNotFoundHandler(fallback)
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
@@ -56,6 +71,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
 
   app.get('/pipelines/:pipeline_id/runs/', (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
+  if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   await registerDocs(app)
   return app
 }

@@ -1,5 +1,6 @@
 // Every error answer the server gives, in FastAPI's shapes, with one way to send them.
 import type { FastifyReply } from 'fastify'
+import type { AuthAnswer, CompatProfile } from './contract/compat.ts'
 
 export interface ContractError {
   status: number
@@ -23,7 +24,9 @@ export const errors = {
   notAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
   invalidCredentials: detail(401, 'Could not validate credentials', BEARER_CHALLENGE),
   invalidApiKey: detail(401, 'Invalid API key'),
+  invalidAdminToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
   pipelineNotFound: detail(404, 'Pipeline not found'),
+  serviceUnavailable: detail(503, 'Service Unavailable'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>
@@ -34,16 +37,28 @@ export interface UuidProblem {
   error: string
 }
 
-/** FastAPI's 422 body for uuid_parsing errors, keys in pydantic's order (type, loc, msg, input, ctx). */
-export function validationError (problems: readonly UuidProblem[]): ContractError {
+/** FastAPI's 422 body for uuid_parsing errors, keys in pydantic's order (type, loc, msg, input, ctx[, url]). */
+export function validationError (problems: readonly UuidProblem[], profile?: Pick<CompatProfile, 'errorUrl'>): ContractError {
+  const url = profile?.errorUrl
   const items = problems.map((p) => ({
     type: 'uuid_parsing',
     loc: p.loc,
     msg: `Input should be a valid UUID, ${p.error}`,
     input: p.input,
-    ctx: { error: p.error }
+    ctx: { error: p.error },
+    ...(url === undefined ? {} : { url: `${url}uuid_parsing` })
   }))
   return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
+}
+
+/** HTTPBearer's own rejection as a compatibility profile words it. */
+export function authError (answer: AuthAnswer): ContractError {
+  return detail(answer.status, answer.detail, answer.challenge ? BEARER_CHALLENGE : undefined)
+}
+
+/** A `Prefer` header this server cannot honour (mock-only; never sent with --no-prefer). */
+export function badPreferError (reason: string): ContractError {
+  return detail(400, `Invalid Prefer header: ${reason}`)
 }
 
 export function sendError (reply: FastifyReply, error: ContractError): FastifyReply {

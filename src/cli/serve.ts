@@ -1,5 +1,6 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
 import { ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { COMPAT_NAMES } from '../contract/compat.ts'
 import { closeOnSignals, startServer } from '../server.ts'
 import { parseFlags, print, type Command } from './usage.ts'
 
@@ -11,14 +12,21 @@ const options = {
   'api-key': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'log-level': { type: 'string' },
-  'no-seed': { type: 'boolean' }
+  'no-seed': { type: 'boolean' },
+  compat: { type: 'string' },
+  'no-prefer': { type: 'boolean' },
+  latency: { type: 'string' },
+  'error-rate': { type: 'string' },
+  'error-status': { type: 'string' },
+  'fault-seed': { type: 'string' },
+  'journal-size': { type: 'string' }
 } as const
 
 export const serve: Command = {
   name: 'serve',
   help: `Usage: pipelines-mock serve [options]
 
-Serves GET /pipelines/{pipeline_id}/runs/ (plus /openapi.json, /docs, /__admin/health).
+Serves GET /pipelines/{pipeline_id}/runs/ (plus /openapi.json, /docs, /__admin/health, /__admin/requests).
 An empty database is filled with the demo data set on first start.
 
 Options:
@@ -30,6 +38,13 @@ Options:
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
+  --compat PROFILE     FastAPI/pydantic generation to mimic: ${COMPAT_NAMES.join(', ')} (env ${ENV.compat}, default current)
+  --no-prefer          ignore the Prefer header (code=, delay=) for strict fidelity runs (env ${ENV.noPrefer}=true)
+  --latency MS|MIN-MAX add latency to every runs answer, fixed or uniform in a range (env ${ENV.latency}, default off)
+  --error-rate RATE    share 0..1 of runs answers replaced by an error (env ${ENV.errorRate}, default 0)
+  --error-status LIST  status of injected errors: 500, 503 or 500,503 (env ${ENV.errorStatus}, default 500)
+  --fault-seed N       seed of latency and error draws, for reproducible runs (env ${ENV.faultSeed}, default random)
+  --journal-size N     requests kept for GET /__admin/requests, 0 turns it off (env ${ENV.journalSize}, default 1000)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)

@@ -1,16 +1,26 @@
-// GET /pipelines/{pipeline_id}/runs/: auth, then UUID validation, then the pipeline lookup and the runs.
+// GET /pipelines/{pipeline_id}/runs/: faults, auth, Prefer, UUID validation, then the pipeline lookup and the runs.
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Authenticator } from '../auth.ts'
-import { parseUuid, type UuidMessageStyle } from '../contract/uuid.ts'
+import { compatProfile, type CompatProfile } from '../contract/compat.ts'
+import { parseUuid, type UuidParse } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
-import { errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
+import { badPreferError, errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
+import { forcedAnswer } from '../faults/forced.ts'
+import type { FaultInjector } from '../faults/inject.ts'
+import { parsePrefer, type Preferences } from '../faults/prefer.ts'
 import type { RunQueries } from '../queries/runs.ts'
 
 export interface RunsRouteDeps {
   authenticate: Authenticator
   checkApiKey: (apiKey: string | undefined) => ContractError | undefined
   queries: RunQueries
-  uuidStyle?: UuidMessageStyle
+  profile?: CompatProfile
+  /** Honour the `Prefer` header (code=, delay=); off for strict fidelity runs. */
+  prefer?: boolean
+  faults?: FaultInjector | undefined
+  /** Aborted when the server closes, so pending delays end at once. */
+  closing?: AbortSignal
 }
 
 export interface RunsRequest {
@@ -18,31 +28,66 @@ export interface RunsRequest {
   query: string
 }
 
-export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => FastifyReply
+export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => Promise<FastifyReply>
+
+interface CheckedIds {
+  pipelineId: string | undefined
+  versionId: string | undefined
+  problems: UuidProblem[]
+}
 
 export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
-  const style = deps.uuidStyle ?? 'short'
-  return (request, reply, target) => {
+  const profile = deps.profile ?? compatProfile()
+  const wait = (ms: number) => waitFor(ms, deps.closing)
+  return async (request, reply, target) => {
+    const fault = deps.faults?.draw()
+    if (fault !== undefined) await wait(fault.delayMs)
+
     const authError = deps.authenticate(request.headers.authorization)
     if (authError !== undefined) return sendError(reply, authError)
 
-    const problems: UuidProblem[] = []
-    const pipeline = parseUuid(target.rawPipelineId, style)
-    if (!pipeline.ok) problems.push({ loc: ['path', 'pipeline_id'], input: target.rawPipelineId, error: pipeline.error })
-    const rawVersionId = lastQueryValue(target.query, 'version_id')
-    const version = rawVersionId === undefined ? undefined : parseUuid(rawVersionId, style)
-    if (version !== undefined && !version.ok) {
-      problems.push({ loc: ['query', 'version_id'], input: rawVersionId as string, error: version.error })
+    let preferences: Preferences = { applied: [] }
+    if (deps.prefer === true) {
+      const parsed = parsePrefer(request.headers.prefer)
+      if (!parsed.ok) return sendError(reply, badPreferError(parsed.reason))
+      preferences = parsed.preferences
+      if (preferences.applied.length > 0) reply.header('preference-applied', preferences.applied.join(', '))
+      if (preferences.delayMs !== undefined) await wait(preferences.delayMs)
     }
-    if (problems.length > 0 || !pipeline.ok) return sendError(reply, validationError(problems))
+
+    const ids = checkIds(target, profile)
+    const forced = preferences.code ?? fault?.status
+    if (forced !== undefined) return sendError(reply, forcedAnswer(forced, profile, ids.problems))
+    if (ids.pipelineId === undefined) return sendError(reply, validationError(ids.problems, profile))
 
     const apiKeyError = deps.checkApiKey(headerValue(request.headers['api-key']))
     if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
 
-    if (!deps.queries.pipelineExists(pipeline.uuid)) return sendError(reply, errors.pipelineNotFound)
-    const versionId = version?.ok === true ? version.uuid : undefined
-    return sendJson(reply, Buffer.from(deps.queries.listRunsJson(pipeline.uuid, versionId)))
+    if (!deps.queries.pipelineExists(ids.pipelineId)) return sendError(reply, errors.pipelineNotFound)
+    return sendJson(reply, Buffer.from(deps.queries.listRunsJson(ids.pipelineId, ids.versionId)))
   }
+}
+
+/** The path's pipeline_id, then the query's version_id (last value wins), as FastAPI validates them. */
+function checkIds (target: RunsRequest, profile: CompatProfile): CheckedIds {
+  const problems: UuidProblem[] = []
+  const pipeline = parseUuid(target.rawPipelineId, profile.uuidMessages)
+  if (!pipeline.ok) problems.push({ loc: ['path', 'pipeline_id'], input: target.rawPipelineId, error: pipeline.error })
+  const rawVersionId = lastQueryValue(target.query, 'version_id')
+  const version: UuidParse | undefined = rawVersionId === undefined ? undefined : parseUuid(rawVersionId, profile.uuidMessages)
+  if (version !== undefined && !version.ok) {
+    problems.push({ loc: ['query', 'version_id'], input: rawVersionId as string, error: version.error })
+  }
+  return {
+    pipelineId: pipeline.ok && problems.length === 0 ? pipeline.uuid : undefined,
+    versionId: version?.ok === true ? version.uuid : undefined,
+    problems
+  }
+}
+
+async function waitFor (ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted === true) return
+  await sleep(ms, undefined, { signal }).catch(() => undefined)
 }
 
 function headerValue (value: string | string[] | undefined): string | undefined {
