@@ -6,7 +6,8 @@ import { printError, print, UsageError, type Command } from './usage.ts'
 const commands: Record<string, { summary: string, load: () => Promise<Command> }> = {
   serve: { summary: 'serve the API from the SQLite database', load: async () => (await import('./serve.ts')).serve },
   seed: { summary: 'load data into the database', load: async () => (await import('./seed.ts')).seed },
-  openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi }
+  openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi },
+  verify: { summary: 'check a live server against the contract', load: async () => (await import('./verify.ts')).verify }
 }
 
 function mainHelp (): string {
