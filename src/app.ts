@@ -1,10 +1,11 @@
 // buildApp({ config, db }): the Fastify instance with every route registered by hand; it never listens.
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createApiKeyCheck, createAuthenticator } from './auth.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/open.ts'
-import { errors, sendError } from './errors.ts'
+import { errors, INVALID_HTTP_REQUEST, sendError } from './errors.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -27,6 +28,17 @@ export const REDACTED_HEADERS = [
   'req.headers["x-admin-token"]'
 ]
 
+const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
+
+function answerUnparsableRequest (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.destroy()
+    return
+  }
+  socket.end(INVALID_HTTP_REQUEST)
+}
+
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const faults = createFaultInjector(config.faults)
   const closing = new AbortController()
@@ -45,6 +57,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     logger,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    clientErrorHandler: answerUnparsableRequest,
     // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode goes to the same fallback.
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_BAD_URL') return fallback(request, reply)
@@ -61,6 +74,9 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   app.setNotFoundHandler(fallback)
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
+    // Starlette routes before anyone reads a body, so a body Fastify could not parse (bad JSON, unknown
+    // content type, too large) must not change the contract's answer (405, 404, 307 or the endpoint's own).
+    if (status < 500 && (request.is404 || request.routeOptions.url === RUNS_ROUTE)) return fallback(request, reply)
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error')
       return sendError(reply, errors.internal)
@@ -69,7 +85,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     return sendError(reply, { status, body: Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? 'Error' })) })
   })
 
-  app.get('/pipelines/:pipeline_id/runs/', (request, reply) => fallback(request, reply))
+  app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   await registerDocs(app)

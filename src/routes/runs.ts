@@ -60,7 +60,7 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
     if (forced !== undefined) return sendError(reply, forcedAnswer(forced, profile, ids.problems))
     if (ids.pipelineId === undefined) return sendError(reply, validationError(ids.problems, profile))
 
-    const apiKeyError = deps.checkApiKey(headerValue(request.headers['api-key']))
+    const apiKeyError = deps.checkApiKey(firstHeader(request.raw.rawHeaders, 'api-key'))
     if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
 
     if (!deps.queries.pipelineExists(ids.pipelineId)) return sendError(reply, errors.pipelineNotFound)
@@ -90,6 +90,10 @@ async function waitFor (ms: number, signal: AbortSignal | undefined): Promise<vo
   await sleep(ms, undefined, { signal }).catch(() => undefined)
 }
 
-function headerValue (value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
+// Starlette's Headers.get returns the first of repeated headers; Node joins unknown repeated headers with ", ".
+function firstHeader (rawHeaders: string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]?.toLowerCase() === name) return rawHeaders[i + 1]
+  }
+  return undefined
 }
