@@ -42,8 +42,9 @@ function walk (expected: unknown, actual: unknown, at: Segment[], found: Differe
     }
     for (const key of actualKeys) if (!(key in expected)) found.push({ path: jsonPath([...at, key]), message: `unexpected key (value ${preview(actual[key])})` })
     const common = actualKeys.filter((key) => key in expected)
-    if (common.join('\0') !== expectedKeys.filter((key) => key in actual).join('\0')) {
-      found.push({ path: jsonPath(at), message: `keys in order ${common.join(', ')}; expected ${expectedKeys.join(', ')}` })
+    const expectedOrder = expectedKeys.filter((key) => key in actual)
+    if (common.join('\0') !== expectedOrder.join('\0')) {
+      found.push({ path: jsonPath(at), message: `keys in order ${common.join(', ')}; expected ${expectedOrder.join(', ')}` })
     }
     return
   }

@@ -17,7 +17,8 @@ export function wantsColor (stream: { isTTY?: boolean }, env: Record<string, str
 }
 
 export function createHumanReporter (write: (text: string) => void, color: boolean): HumanReporter {
-  const paint: Paint = color ? (style, text) => styleText(style, text) : (_style, text) => text
+  // styleText would decide from process.stdout itself; the caller has decided already.
+  const paint: Paint = color ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text
   let group = ''
   return {
     start (target) {
