@@ -70,7 +70,8 @@ Options:
   --pipeline ID       a pipeline that exists, ideally with runs
   --version ID        a version to check the version_id filter with (default: up to 3 from the runs)
   --api-key KEY       sent as Api-key with authenticated requests
-  --compat PROFILE    the FastAPI/pydantic generation to expect: ${COMPAT_NAMES.join(', ')} (default ${DEFAULT_COMPAT})
+  --compat PROFILE    the FastAPI/pydantic generation to expect: ${COMPAT_NAMES.join(', ')} (default ${DEFAULT_COMPAT});
+                      auto: find the profile the server answers like, then check against it
   --reporter NAME     human (default; colour on a terminal unless NO_COLOR), json, junit
   --out FILE          write the report to FILE instead of standard output
   --timeout MS        per attempt (default 10000)
@@ -80,10 +81,9 @@ Options:
     const args = parseVerifyArgs(argv)
     const streaming = args.reporter === 'human' && args.out === undefined
     const human = createHumanReporter((text) => process.stdout.write(text), wantsColor(process.stdout, process.env))
-    if (streaming) human.start({ baseUrl: args.verify.baseUrl, pipelineId: args.verify.pipelineId, versionId: args.verify.versionId, profile: args.verify.compat })
     let report: VerifyReport
     try {
-      report = await runVerify({ ...args.verify, ...(streaming ? { onCheck: human.check } : {}) })
+      report = await runVerify({ ...args.verify, ...(streaming ? { onStart: human.start, onCheck: human.check } : {}) })
     } catch (error) {
       if (!(error instanceof UnreachableError)) throw error
       printError(error.message)
@@ -118,9 +118,9 @@ function uuid (value: string, name: string): string {
   return parsed.uuid
 }
 
-function compat (value: string | undefined): CompatName {
+function compat (value: string | undefined): CompatName | 'auto' {
   if (value === undefined) return DEFAULT_COMPAT
-  if (!isCompatName(value)) throw new UsageError(`--compat must be one of ${COMPAT_NAMES.join(', ')}, got "${value}"`)
+  if (value !== 'auto' && !isCompatName(value)) throw new UsageError(`--compat must be auto or one of ${COMPAT_NAMES.join(', ')}, got "${value}"`)
   return value
 }
 

@@ -28,6 +28,8 @@ export interface VerifyTarget {
   pipelineId: string
   versionId: string | undefined
   profile: string
+  /** How the profile was chosen: given with --compat, detected (--compat auto), or the default when none matched. */
+  profileSource: 'given' | 'detected' | 'no profile matched'
 }
 
 export interface VerifyReport {

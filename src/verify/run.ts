@@ -1,11 +1,12 @@
 // Runs the verify suite against a live server, one check after another, and builds the report.
 import { performance } from 'node:perf_hooks'
-import { compatProfile, type CompatName } from '../contract/compat.ts'
+import { compatProfile, DEFAULT_COMPAT, type CompatName } from '../contract/compat.ts'
 import { PACKAGE_VERSION } from '../version.ts'
 import { CHECKS, type Check, type SuiteContext, type SuiteState } from './checks.ts'
 import { createClient, type Send } from './client.ts'
+import { detectProfile } from './detect.ts'
 import { Probe } from './probe.ts'
-import { summarise, type CheckResult, type Finding, type VerifyReport } from './report.ts'
+import { summarise, type CheckResult, type Finding, type VerifyReport, type VerifyTarget } from './report.ts'
 
 export interface VerifyOptions {
   baseUrl: string
@@ -13,10 +14,12 @@ export interface VerifyOptions {
   pipelineId: string
   versionId?: string | undefined
   apiKey?: string | undefined
-  compat: CompatName
+  /** 'auto' detects the profile from the server's answers first. */
+  compat: CompatName | 'auto'
   timeoutMs: number
   retries: number
-  /** Called as each check ends, for reporters that print as they go. */
+  /** Called once the profile is known, then as each check ends, for reporters that print as they go. */
+  onStart?: (target: VerifyTarget) => void
   onCheck?: (result: CheckResult) => void
   /** Replaces the HTTP client (tests). */
   send?: Send
@@ -27,14 +30,24 @@ export interface VerifyOptions {
 export async function runVerify (options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now()
   const send = options.send ?? createClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retries: options.retries, userAgent: `pipelines-mock-verify/${PACKAGE_VERSION}` })
-  const context: SuiteContext = {
+  const base = {
     baseUrl: new URL(options.baseUrl),
-    profile: compatProfile(options.compat),
     pipelineId: options.pipelineId,
     versionId: options.versionId,
     token: options.token,
     apiKey: options.apiKey
   }
+  const detected = options.compat === 'auto' ? await detectProfile(send, base) : undefined
+  const profile = options.compat === 'auto' ? detected ?? DEFAULT_COMPAT : options.compat
+  const context: SuiteContext = { ...base, profile: compatProfile(profile) }
+  const target: VerifyTarget = {
+    baseUrl: options.baseUrl,
+    pipelineId: options.pipelineId,
+    versionId: options.versionId,
+    profile,
+    profileSource: options.compat !== 'auto' ? 'given' : detected === undefined ? 'no profile matched' : 'detected'
+  }
+  options.onStart?.(target)
   const state: SuiteState = { list: undefined, listProblem: 'not fetched' }
   const results: CheckResult[] = []
   for (const check of options.checks ?? CHECKS) {
@@ -42,7 +55,7 @@ export async function runVerify (options: VerifyOptions): Promise<VerifyReport> 
     results.push(result)
     options.onCheck?.(result)
   }
-  return summarise({ baseUrl: options.baseUrl, pipelineId: options.pipelineId, versionId: options.versionId, profile: options.compat }, results, performance.now() - started)
+  return summarise(target, results, performance.now() - started)
 }
 
 async function runCheck (check: Check, send: Send, context: SuiteContext, state: SuiteState): Promise<CheckResult> {

@@ -23,7 +23,8 @@ export function createHumanReporter (write: (text: string) => void, color: boole
   return {
     start (target) {
       const version = target.versionId === undefined ? '' : `, version ${target.versionId}`
-      write(`${paint('bold', 'pipelines-mock verify')} ${target.baseUrl} (pipeline ${target.pipelineId}${version}, profile ${target.profile})\n`)
+      const source = target.profileSource === 'given' ? '' : target.profileSource === 'detected' ? ', detected' : paint('yellow', ': no profile matched, checking against it')
+      write(`${paint('bold', 'pipelines-mock verify')} ${target.baseUrl} (pipeline ${target.pipelineId}${version}, profile ${target.profile}${source})\n`)
     },
     check (result) {
       if (result.group !== group) {

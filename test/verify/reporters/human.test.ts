@@ -12,7 +12,7 @@ const failed: CheckResult = {
   findings: [{ rule: 'auth', request: 'GET /pipelines/x/runs/', path: 'status', message: 'expected 401, got 403' }],
   duration_ms: 1
 }
-const target = { baseUrl: 'http://127.0.0.1:8000', pipelineId: 'p', versionId: undefined, profile: 'current' }
+const target = { baseUrl: 'http://127.0.0.1:8000', pipelineId: 'p', versionId: undefined, profile: 'current', profileSource: 'given' as const }
 
 describe('wantsColor', () => {
   it.each([
