@@ -1,6 +1,6 @@
 // Opens the SQLite database with the pragmas every connection needs; creates the parent directory.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export type Db = Database.Database
@@ -13,8 +13,8 @@ export class DatabaseOpenError extends Error {}
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true
-  if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true })
   let db: Db
+  if (path !== ':memory:' && !readOnly) createParentDirectory(path)
   try {
     db = new Database(path, { readonly: readOnly, fileMustExist: readOnly })
     db.pragma('busy_timeout = 5000')
@@ -27,6 +27,24 @@ export function openDatabase (path: string, options: OpenOptions = {}): Db {
     throw new DatabaseOpenError(`cannot open database ${path}: ${describe(error)}`)
   }
   return db
+}
+
+function createParentDirectory (path: string): void {
+  const parent = dirname(path)
+  try {
+    mkdirSync(parent, { recursive: true })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // mkdir -p reports EEXIST or ENOTDIR when a file stands where a directory of the path should be.
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? `${existingAncestor(parent)} is not a directory` : describe(error)
+    throw new DatabaseOpenError(`cannot open database ${path}: ${reason}`)
+  }
+}
+
+function existingAncestor (path: string): string {
+  let current = path
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current)
+  return current
 }
 
 function describe (error: unknown): string {

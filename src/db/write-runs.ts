@@ -44,6 +44,9 @@ export function createRunWriter (db: Db): RunWriter {
   }
 
   function writeRun (run: RunRead, writtenVersions: Set<string>): void {
+    if (run.pipeline_config_version_id !== run.pipeline_version.id) {
+      throw new Error(`run ${run.id}: pipeline_config_version_id ${run.pipeline_config_version_id} is not its pipeline_version.id ${run.pipeline_version.id}`)
+    }
     writeVersion(run, writtenVersions)
     upsertRun.run(run.id, run.pipeline_version.pipeline_id, run.pipeline_config_version_id, run.name, run.status,
       JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), micros(run.created_at),
