@@ -34,9 +34,14 @@ export function checkSchema (body: unknown): SchemaResult {
       valid.push({ index, run: item })
       return
     }
+    // TypeBox may report one place twice (a missing property is both required and of the wrong type).
+    const seen = new Set<string>()
     for (const error of runCheck.Errors(item)) {
       if (differences.length >= MAX_SCHEMA_ERRORS) break
-      differences.push({ path: pointerToPath(`/${index}${error.path}`), message: `${error.message} (got ${preview(error.value, 60)})` })
+      const path = pointerToPath(`/${index}${error.path}`)
+      if (seen.has(path)) continue
+      seen.add(path)
+      differences.push({ path, message: `${error.message} (got ${preview(error.value, 60)})` })
     }
   })
   return { differences, valid }
