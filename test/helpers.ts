@@ -1,4 +1,5 @@
 // Shared test plumbing: temp dirs, a migrated SQLite file with fixture runs, the app over inject or a real socket.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
@@ -26,6 +27,13 @@ export const FIXTURE = {
   version2a: 'b1b2c3d4-0003-4b6e-8f21-7a9c0d4e3b63'
 }
 
+// Cleanups run after the file's tests, newest first (apps, then databases, then temp dirs). A list rather than
+// afterAll calls, because helpers are also called inside tests, where vitest no longer registers hooks.
+const cleanups: Array<() => unknown> = []
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
 export function readJson<T = unknown> (relativePath: string): T {
   return JSON.parse(readFileSync(join(ROOT, relativePath), 'utf8')) as T
 }
@@ -35,7 +43,7 @@ export const fixtureRuns = (): RunRead[] => readJson<RunRead[]>('test/fixtures/r
 /** A fresh temp directory, removed after the file's tests. */
 export function tempDir (prefix = 'pipelines-mock-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -45,13 +53,13 @@ export function seededDb (runs: RunRead[] = fixtureRuns(), dir = tempDir()): Db 
   migrate(db)
   const writer = createRunWriter(db)
   db.transaction(() => writer.writeRuns(runs))()
-  afterAll(() => { if (db.open) db.close() })
+  cleanups.push(() => { if (db.open) db.close() })
   return db
 }
 
 export async function testApp (flags: ConfigFlags = {}, db: Db = seededDb()): Promise<FastifyInstance> {
   const app = await buildApp({ config: loadConfig(flags, {}), db })
-  afterAll(async () => { await app.close() })
+  cleanups.push(async () => { await app.close() })
   return app
 }
 
@@ -107,4 +115,75 @@ export function transports (app: FastifyInstance, port: () => number): Array<[st
   }
   const socket: Transport = async (method, path, headers) => await socketRequest(port(), method, path, headers)
   return [['inject', inject], ['socket', socket]]
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  env?: Record<string, string>
+  cwd?: string
+}
+
+// The child gets PATH and HOME only, plus what the test gives, so no PIPELINES_MOCK_* leaks in from the shell.
+function childEnv (env: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }
+}
+
+export const BIN = join(ROOT, 'bin/pipelines-mock.js')
+
+/** Runs `node bin/pipelines-mock.js ...args` to completion. */
+export async function runCli (args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+  return await collect(child)
+}
+
+async function collect (child: ChildProcess): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  return await new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+export interface RunningCli {
+  url: string
+  port: number
+  /** Sends SIGTERM and waits for the exit. */
+  stop: () => Promise<CliResult>
+}
+
+/** Starts a long-running command (serve) and resolves once it prints its URL. */
+export async function startCli (args: string[], options: CliOptions = {}): Promise<RunningCli> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const result = collect(child)
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = ''
+    const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${seen}`)), 15_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      const match = /pipelines-mock listening on (http:\/\/\S+)/.exec(seen)
+      if (match !== null) {
+        clearTimeout(timer)
+        resolve(match[1] as string)
+      }
+    })
+    result.then((r) => {
+      clearTimeout(timer)
+      reject(new Error(`exited with ${String(r.code)} before listening: ${r.stderr}`))
+    }, reject)
+  })
+  let stopped: Promise<CliResult> | undefined
+  const stop = async () => {
+    stopped ??= (child.kill('SIGTERM'), result)
+    return await stopped
+  }
+  cleanups.push(stop)
+  return { url, port: Number(new URL(url).port), stop }
 }

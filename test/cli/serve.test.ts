@@ -1,0 +1,109 @@
+// `pipelines-mock serve`, spawned with plain node: prints its URL, serves the contract, refuses bad config in one line.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
+
+const responses = readJson<Array<{ pipeline_id: string, version_id: string | null, body: string }>>('test/fixtures/pydantic/responses.json')
+
+/** A database file that already holds the fixture runs, so serve leaves it as it is. */
+function fixtureDbPath (): string {
+  const dir = tempDir()
+  seededDb(undefined, dir).close()
+  return join(dir, 'test.sqlite')
+}
+
+function expectOneLineFailure (result: { code: number | null, stdout: string, stderr: string }, message: string | RegExp): void {
+  expect(result.code).toBe(1)
+  expect(result.stdout).toBe('')
+  expect(result.stderr.split('\n')).toHaveLength(2) // one line and its newline: no stack trace
+  expect(result.stderr).toMatch(typeof message === 'string' ? `pipelines-mock: ${message}` : message)
+}
+
+describe('pipelines-mock serve', () => {
+  it('--port 0 picks a free port, prints the URL and serves the contract until SIGTERM', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const ok = await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, AUTH)
+    expect({ status: ok.status, type: ok.headers['content-type'], body: ok.body })
+      .toEqual({ status: 200, type: 'application/json', body: responses.find((r) => r.pipeline_id === FIXTURE.pipeline1 && r.version_id === null)?.body })
+    expect((await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`)).status).toBe(401)
+    expect((await socketRequest(server.port, 'GET', '/pipelines/x/runs', { host: 'h' })).headers.location).toBe('http://h/pipelines/x/runs/')
+    const stopped = await server.stop()
+    expect(stopped.code).toBe(0)
+    expect(stopped.stderr).toBe('')
+  })
+
+  it('takes its settings from the environment, and --token replaces the default token', async () => {
+    const server = await startCli(['serve', '--token', 'ci-token'], {
+      env: { PIPELINES_MOCK_PORT: '0', PIPELINES_MOCK_DB: fixtureDbPath(), PIPELINES_MOCK_LOG_LEVEL: 'silent' }
+    })
+    const path = `/pipelines/${FIXTURE.pipeline1}/runs/`
+    expect((await socketRequest(server.port, 'GET', path, { authorization: 'Bearer ci-token' })).status).toBe(200)
+    expect((await socketRequest(server.port, 'GET', path, AUTH)).status).toBe(401)
+  })
+
+  it('logs requests as JSON lines when not on a terminal, with the credentials redacted', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'info', '--api-key', 'key-1'])
+    await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
+    const { stdout } = await server.stop()
+    const lines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string, req?: unknown })
+    expect(lines.some((line) => line.msg === 'incoming request')).toBe(true)
+    expect(stdout).not.toContain('secret-token')
+    expect(stdout).not.toContain('secret-key')
+  })
+
+  describe('refuses to start with one clear line and exit code 1', () => {
+    it.each([
+      ['a port above 65535', ['--port', '70000'], 'invalid port "70000": expected an integer from 0 to 65535 (--port / PIPELINES_MOCK_PORT)'],
+      ['a port that is not a number', ['--port', 'eighty'], 'invalid port "eighty"'],
+      ['an unknown log level', ['--log-level', 'chatty'], 'invalid log level "chatty"']
+    ])('%s, writing nothing', async (_name, flags, message) => {
+      const db = join(tempDir(), 'never.sqlite')
+      expectOneLineFailure(await runCli(['serve', '--db', db, ...flags]), message)
+      expect(existsSync(db)).toBe(false)
+    })
+
+    it('a bad port from the environment', async () => {
+      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'invalid port "-5"')
+    })
+
+    it('a database path that is a directory', async () => {
+      const dir = join(tempDir(), 'a-directory')
+      mkdirSync(dir)
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', dir]), new RegExp(`^pipelines-mock: cannot open database ${dir}: `))
+    })
+
+    it('a database path under a file', async () => {
+      const file = join(tempDir(), 'plain-file')
+      writeFileSync(file, 'x')
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', join(file, 'db.sqlite')]), `cannot open database ${file}/db.sqlite: ${file} is not a directory`)
+    })
+
+    it('a file that is not an SQLite database', async () => {
+      const file = join(tempDir(), 'notes.sqlite')
+      writeFileSync(file, 'plain text, not a database '.repeat(40))
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', file]), `cannot open database ${file}: file is not a database`)
+    })
+
+    it('a database written by a newer pipelines-mock', async () => {
+      const db = seededDb()
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '999_future', '2030-01-01')").run()
+      const path = db.name
+      db.close()
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', path]), /database schema version 999 is newer than this pipelines-mock supports/)
+    })
+
+    it('a port already in use', async () => {
+      const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
+      expectOneLineFailure(await runCli(['serve', '--port', String(server.port), '--db', fixtureDbPath(), '--log-level', 'silent']), /EADDRINUSE/)
+    })
+
+    it('prints the stack only with --verbose', async () => {
+      const result = await runCli(['serve', '--port', 'x', '--verbose'])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(/^pipelines-mock: invalid port "x"/)
+      expect(result.stderr).toMatch(/\n\s+at /)
+    })
+  })
+})
