@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates test/fixtures/pydantic/*.json: what pydantic 2.13 (under FastAPI 0.141) answers, so CI needs no Python.
+"""Regenerates test/fixtures/pydantic/*.json: what pydantic 2.13, FastAPI 0.141 and Python answer, so CI needs no Python.
 
 Run from the repository root with pydantic 2.13.x installed: python3 scripts/pydantic-oracle.py
 FastAPI itself is not needed: the few things it adds (the 422 body, the OpenAPI document) are rebuilt here
@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import parse_qsl, quote, unquote
 from uuid import UUID
 
 import pydantic
@@ -118,6 +119,32 @@ VALIDATION_CASES = [
     ('67e55044-10b1-426f-9247-bb680e5fe0c8', 'zz'), ('123', ''), ('{67e55044-10b1-426f-9247-bb680e5fe0cz}', None),
     ('caf\u00e9', 'urn:uuid:x'), ('67e55044-10b1-426f-9247-bb680e5fe0c8', '67e55044-10b1-426f-9247-bb680e5fe0c8'),
 ]
+
+
+# --- How Starlette reads a URL: the path unquoted, the query by parse_qsl, the redirect location quoted ---------------
+URL_PATHS = [
+    '/pipelines/abc/runs/', '/pipelines/a%2Fb/runs/', '/pipelines/%zz/runs/', '/pipelines/%41%42/runs/', '/p/caf%C3%A9',
+    '/p/%C3', '/p/%C3%28', '/p/%E2%82', '/p/%F0%9F%98%80', '/p/%f0%9f%98%80x', '/p/100%', '/p/%', '/p/%2', '/p/%%41',
+    '/p/a+b', '/p/%20', '/p/%0A', '/p/%00', '/p/\u00e9', '/p/%FF%FE', '/p/%ED%A0%80',
+]
+QUERIES = [
+    'version_id=abc', 'version_id=', 'version_id', 'a=1&version_id=x&version_id=y', 'version_id=x&version_id=',
+    'version_id=a+b', 'version_id=a%2Bb', 'version%5Fid=z', 'version_id=%zz', 'version_id=caf%C3%A9', 'version_id=%C3',
+    '&&version_id=q&&', 'version_id=a=b', 'version_id=1;version_id=2', 'VERSION_ID=x', 'version_id=%20x%20', '=x',
+    'version_id=x&version_id', 'foo', '',
+]
+LOCATIONS = [
+    'http://h/pipelines/a b/runs/', 'http://h/pipelines/caf\u00e9/runs/?q=\u00e9', 'http://h/p/100%/runs/',
+    "http://h/p/a!$&'()*+,;=:@[]~_.-/runs/?x=1#frag", 'http://h/p/<>"{}|\\^`/', 'http://h/p/\u2603',
+]
+
+
+def url_cases() -> dict[str, Any]:
+    return {
+        'unquote': [{'raw': raw, 'decoded': unquote(raw)} for raw in URL_PATHS],
+        'version_id': [{'query': q, 'value': dict(parse_qsl(q, keep_blank_values=True)).get('version_id')} for q in QUERIES],
+        'location': [{'url': u, 'quoted': quote(u, safe=":/%#?=@[]!$&'()*+,;")} for u in LOCATIONS],
+    }
 
 
 # --- Timestamps: pydantic's JSON for aware UTC datetimes, from integer microseconds ------------------------------
@@ -310,6 +337,7 @@ def main() -> int:
     write('uuid.json', {'pydantic': pydantic.VERSION, 'cases': [uuid_case(raw) for raw in UUID_INPUTS]})
     write('validation.json', [{'pipeline_id': p, 'version_id': v, 'body': fastapi_422(p, v)} for p, v in VALIDATION_CASES])
     write('timestamps.json', timestamp_cases())
+    write('url.json', url_cases())
     write('responses.json', response_cases())
     write('openapi.json', openapi_document(version))
     return 0

@@ -58,11 +58,11 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     exposeHeadRoutes: false,
     return503OnClosing: true,
     clientErrorHandler: answerUnparsableRequest,
-    // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode goes to the same fallback.
+    // Routing decisions (404/405/307) follow Starlette on the raw URL, so a URL Fastify's router gives up on
+    // (one it cannot decode, a parameter over its length limit) goes to the same fallback.
     frameworkErrors: (error, request, reply) => {
-      if (error.code === 'FST_ERR_BAD_URL') return fallback(request, reply)
-      request.log.warn({ err: error }, 'framework error')
-      return sendError(reply, errors.notFound)
+      request.log.debug({ err: error }, 'router error, answered by the Starlette fallback')
+      return fallback(request, reply)
     }
   })
 

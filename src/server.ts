@@ -32,7 +32,14 @@ export async function startServer (config: Config, logger = loggerOptions(config
     throw error
   }
   const app = await buildApp({ config, db, logger })
-  const url = await app.listen({ host: config.host, port: config.port })
+  let url: string
+  try {
+    url = await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await app.close()
+    db.close()
+    throw error
+  }
   let closing: Promise<void> | undefined
   const close = async () => {
     closing ??= app.close().finally(() => db.close())

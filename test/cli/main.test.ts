@@ -1,7 +1,10 @@
 // The CLI entry point, spawned as a process: help, version, exit codes 0 / 1 / 2, one-line errors.
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { PACKAGE_VERSION } from '../../src/version.ts'
-import { runCli } from '../helpers.ts'
+import { ROOT, runCli } from '../helpers.ts'
 
 describe('pipelines-mock', () => {
   it('--help lists every command and exits 0', async () => {
@@ -42,5 +45,10 @@ describe('pipelines-mock', () => {
     const result = await runCli(['openapi', '--out'])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/^pipelines-mock: Option '--out <value>' argument missing/)
+  })
+
+  it('runs straight from src/ under tsx, as `npm run dev` does', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), '--version'], { cwd: ROOT })
+    expect(stdout).toBe(`${PACKAGE_VERSION}\n`)
   })
 })

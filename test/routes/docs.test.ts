@@ -29,6 +29,9 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
     expect(page.status).toBe(200)
     expect(page.headers['content-type']).toMatch(/^text\/html/)
     expect(page.body).toContain('<div id="swagger-ui"></div>')
+    expect(page.body).toContain('<title>Pipelines API - Swagger UI</title>')
+    // A browser would refuse the Authorize dialog's inline styles under the plugin's default policy.
+    expect(page.headers['content-security-policy']).toContain("style-src 'self' https: 'unsafe-inline'")
     expect(page.body).not.toMatch(/(src|href)="(https?:)?\/\//)
     const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string)
     expect(assets).toEqual(expect.arrayContaining(['/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js', '/docs/static/swagger-ui.css']))
@@ -43,6 +46,7 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
     const initializer = await send('GET', '/docs/static/swagger-initializer.js')
     expect(initializer.body).toContain("resolveUrl('./json')")
     expect(initializer.body).toContain('"persistAuthorization":true')
+    expect(initializer.body).toContain('"layout":"BaseLayout"')
     const spec = JSON.parse((await send('GET', '/docs/json')).body) as typeof committed
     expect(spec).toStrictEqual(committed)
     expect(spec.components).toMatchObject({ securitySchemes: { HTTPBearer: { type: 'http', scheme: 'bearer' } } })

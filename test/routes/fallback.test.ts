@@ -49,6 +49,12 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
       expectRedirect(await send('GET', '/pipelines/caf%C3%A9/runs', HOST), 'http://api.example.com/pipelines/caf%C3%A9/runs/')
     })
 
+    it('redirects ids longer than the router\'s parameter limit too', async () => {
+      const long = 'a'.repeat(150)
+      expectRedirect(await send('GET', `/pipelines/${long}/runs`, HOST), `http://api.example.com/pipelines/${long}/runs/`)
+      expectDetail(await send('POST', `/pipelines/${long}/runs/`), 'POST', 405, METHOD_NOT_ALLOWED)
+    })
+
     it('toggles the slash on the docs routes too', async () => {
       expectRedirect(await send('GET', '/openapi.json/', HOST), 'http://api.example.com/openapi.json')
       expectRedirect(await send('GET', '/docs/oauth2-redirect/', HOST), 'http://api.example.com/docs/oauth2-redirect')

@@ -33,6 +33,7 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
       ['an empty header', ''],
       ['the scheme alone', 'Bearer'],
       ['whitespace-only credentials', 'Bearer \t  '],
+      ['credentials Python strips away (no-break space)', 'Bearer \u00a0'],
       ['another scheme', 'Basic ZGVtbzpkZW1v'],
       ['the token alone', 'demo-token'],
       ['a tab instead of the space', 'Bearer\tdemo-token']
@@ -102,6 +103,13 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
     it('keeps a percent sign that is no escape, as Starlette\'s unquote does', async () => {
       const body = '{"detail":[{"type":"uuid_parsing","loc":["path","pipeline_id"],"msg":"Input should be a valid UUID, invalid character: found `%` at 1","input":"%zz","ctx":{"error":"invalid character: found `%` at 1"}}]}'
       expectJson(await send('GET', runsPath('%zz'), AUTH), 422, body)
+    })
+
+    it('validates a pipeline_id longer than the router\'s parameter limit like any other', async () => {
+      const long = 'a'.repeat(150)
+      const error = 'invalid length: expected length 32 for simple format, found 150'
+      const body = JSON.stringify({ detail: [{ type: 'uuid_parsing', loc: ['path', 'pipeline_id'], msg: `Input should be a valid UUID, ${error}`, input: long, ctx: { error } }] })
+      expectJson(await send('GET', runsPath(long), AUTH), 422, body)
     })
 
     it('reads `+` in the query as a space', async () => {
