@@ -1,14 +1,13 @@
-// Rules over a 200 body (a list of runs): schema, field order, UUID and timestamp format, ordering.
+// Rules over a 200 body (a list of runs): schema, field order, UUID format, and the relational rules of rules.ts.
 import { FormatRegistry, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { checkRunRules } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { PipelineVersionRead, RunRead, RunStepMetadata, runModels, StepConfig, StepRead } from '../schemas/runs.ts'
 import { jsonPath, pointerToPath, preview, type Difference, type Segment } from './json-path.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const LOWERCASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-// pydantic's datetime serialisation: seconds, then `.ffffff` only when the microseconds are not zero, then `Z`.
-const PYDANTIC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?!0{6})\d{6})?Z$/
 const MAX_SCHEMA_ERRORS = 50
 
 // TypeBox keeps formats in one registry of its own; registering the same checks twice is harmless.
@@ -91,41 +90,17 @@ export function checkUuidFormat (runs: SchemaResult['valid']): Difference[] {
   return found
 }
 
-/** Every timestamp as pydantic writes it: `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`. */
-export function checkTimestampFormat (runs: SchemaResult['valid']): Difference[] {
-  const found: Difference[] = []
-  const check = (value: string | null, at: Segment[]) => {
-    if (value !== null && !PYDANTIC_TIMESTAMP.test(value)) {
-      found.push({ path: jsonPath(at), message: `expected YYYY-MM-DDTHH:MM:SS[.ffffff]Z (fraction only when not zero, 6 digits), got ${preview(value)}` })
-    }
-  }
-  for (const { index, run } of runs) {
-    check(run.created_at, [index, 'created_at'])
-    check(run.finished_at, [index, 'finished_at'])
-    check(run.pipeline_version.created_at, [index, 'pipeline_version', 'created_at'])
-    run.pipeline_version.steps.forEach((step, s) => check(step.created_at, [index, 'pipeline_version', 'steps', s, 'created_at']))
-    run.run_steps.forEach((step, s) => {
-      check(step.started_at, [index, 'run_steps', s, 'started_at'])
-      check(step.finished_at, [index, 'run_steps', s, 'finished_at'])
-    })
-  }
-  return found
+export interface RuleDifference extends Difference {
+  /** The rule broken, when it is more specific than the check's own. */
+  rule?: string
 }
 
-/** Newest `created_at` first; equal times by `id` descending. */
-export function checkOrdering (runs: SchemaResult['valid']): Difference[] {
-  const found: Difference[] = []
-  for (let i = 1; i < runs.length; i++) {
-    const before = runs[i - 1] as SchemaResult['valid'][number]
-    const current = runs[i] as SchemaResult['valid'][number]
-    const a = parseTimestamp(before.run.created_at) ?? 0
-    const b = parseTimestamp(current.run.created_at) ?? 0
-    if (b > a || (a === b && current.run.id > before.run.id)) {
-      found.push({
-        path: jsonPath([current.index]),
-        message: `run ${current.run.id} (created ${current.run.created_at}) comes after run ${before.run.id} (created ${before.run.created_at}); expected newest created_at first, then id descending`
-      })
-    }
-  }
-  return found
+/** checkRunRules over the runs that match the schema, with paths into the whole list (`$[4].run_steps[0]…`). */
+export function checkRelations (runs: SchemaResult['valid'], pipelineId: string): RuleDifference[] {
+  const findings = checkRunRules(runs.map(({ run }) => run), { pipelineId, ordered: true })
+  return findings.map((finding) => ({
+    rule: finding.rule,
+    path: '$' + finding.path.replace(/^\[(\d+)\]/, (_all, i: string) => `[${runs[Number(i)]?.index ?? i}]`),
+    message: finding.message
+  }))
 }

@@ -1,11 +1,11 @@
 // The verify suite: every check of the contract (DESIGN.md §1 rows, 200 bodies, the version filter), in run order.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { CompatProfile } from '../contract/compat.ts'
+import { RULES } from '../contract/rules.ts'
 import { parseUuid } from '../contract/uuid.ts'
 import { authError, errors, validationError, type UuidProblem } from '../errors.ts'
 import type { HttpAnswer, HttpRequest } from './client.ts'
-import { checkFieldOrder, checkOrdering, checkSchema, checkTimestampFormat, checkUuidFormat, type SchemaResult } from './body-rules.ts'
-import type { Difference } from './json-path.ts'
+import { checkRelations, checkFieldOrder, checkSchema, checkUuidFormat, type RuleDifference, type SchemaResult } from './body-rules.ts'
 import { contractAnswer, parseJson, type ExpectedAnswer, type Probe } from './probe.ts'
 
 export interface SuiteContext {
@@ -68,8 +68,8 @@ const listCheck: Check = {
   }
 }
 
-/** A check over the first list's runs, reported against the list request. */
-function bodyCheck (id: string, rule: string, title: string, differences: (list: RunsList) => Difference[]): Check {
+/** A check over the first list's runs, reported against the list request; a difference may name its own rule. */
+function bodyCheck (id: string, rule: string, title: string, differences: (list: RunsList, context: SuiteContext) => RuleDifference[]): Check {
   return {
     id,
     group: 'runs',
@@ -78,10 +78,22 @@ function bodyCheck (id: string, rule: string, title: string, differences: (list:
       const list = requireList(probe, state)
       if (list === undefined) return
       const request = authed(context, runsPath(context.pipelineId))
-      for (const difference of differences(list)) probe.fail(rule, request, difference.path, difference.message)
+      for (const difference of differences(list, context)) probe.fail(difference.rule ?? rule, request, difference.path, difference.message)
     }
   }
 }
+
+// checkRunRules (src/contract/rules.ts) covers ordering and timestamps too; each check shows its share.
+const relations = new WeakMap<RunsList, RuleDifference[]>()
+function relationsOf (list: RunsList, context: SuiteContext, pick: (rule: string) => boolean): RuleDifference[] {
+  let found = relations.get(list)
+  if (found === undefined) {
+    found = checkRelations(list.schema.valid, context.pipelineId)
+    relations.set(list, found)
+  }
+  return found.filter((difference) => pick(difference.rule ?? ''))
+}
+const SEPARATE_RULES = new Set<string>([RULES.runOrder, RULES.timestampFormat])
 
 function requireList (probe: Probe, state: SuiteState): RunsList | undefined {
   if (state.list === undefined) probe.skip(`no runs list to check (${state.listProblem})`)
@@ -94,8 +106,12 @@ const bodyChecks: Check[] = [
   bodyCheck('runs.schema', 'schema', 'every run matches RunRead (types, formats, no extra fields)', (list) => list.schema.differences),
   bodyCheck('runs.field-order', 'field-order', 'fields in the models\' declaration order', (list) => checkFieldOrder(list.schema.valid)),
   bodyCheck('runs.uuid-format', 'uuid-format', 'UUIDs lowercase and hyphenated', (list) => checkUuidFormat(list.schema.valid)),
-  bodyCheck('runs.timestamps', 'timestamp-format', 'timestamps as pydantic writes them', (list) => checkTimestampFormat(list.schema.valid)),
-  bodyCheck('runs.ordering', 'ordering', 'newest created_at first, ties by id descending', (list) => checkOrdering(list.schema.valid))
+  bodyCheck('runs.timestamps', RULES.timestampFormat, 'timestamps as pydantic writes them (YYYY-MM-DDTHH:MM:SS[.ffffff]Z)',
+    (list, context) => relationsOf(list, context, (rule) => rule === RULES.timestampFormat)),
+  bodyCheck('runs.ordering', RULES.runOrder, 'newest created_at first, ties by id descending',
+    (list, context) => relationsOf(list, context, (rule) => rule === RULES.runOrder)),
+  bodyCheck('runs.relations', 'relational', 'relational rules: nested objects agree, statuses and times are consistent',
+    (list, context) => relationsOf(list, context, (rule) => !SEPARATE_RULES.has(rule)))
 ]
 
 /** `?version_id=V`: every run has V, and the list is the unfiltered list's runs of V, in the same order. */

@@ -1,7 +1,6 @@
 // Redaction of recorded runs: no SQL or label values left, deterministic, relations kept, secrets gone.
 import { describe, expect, it } from 'vitest'
 import { redactLabelValue, redactRuns, redactSql } from '../../src/record/redact.ts'
-import type { RunRead } from '../../src/schemas/runs.ts'
 import { FIXTURE_RUNS } from '../fixtures/contract-server.ts'
 
 const collect = (value: unknown, pick: (key: string, value: unknown) => boolean, out: unknown[] = []): unknown[] => {
@@ -15,16 +14,6 @@ const collect = (value: unknown, pick: (key: string, value: unknown) => boolean,
   return out
 }
 const queries = FIXTURE_RUNS.flatMap((run) => run.pipeline_version.steps.map((step) => step.config.query))
-
-// The manifest as the backend submits it: each DAG task passes its step's query as an Argo parameter.
-const withQueryParameters = (run: RunRead): RunRead => {
-  const steps = new Map(run.pipeline_version.steps.map((step) => [step.name, step.config.query]))
-  const manifest = structuredClone(run.argo_manifest) as { spec: { templates: Array<{ dag?: { tasks: Array<{ name: string, arguments?: unknown }> } }> } }
-  for (const template of manifest.spec.templates) {
-    for (const task of template.dag?.tasks ?? []) task.arguments = { parameters: [{ name: 'query', value: steps.get(task.name) }] }
-  }
-  return { ...run, argo_manifest: manifest }
-}
 
 describe('redactSql', () => {
   it.each([
@@ -49,7 +38,7 @@ describe('redactLabelValue', () => {
 
 describe('redactRuns', () => {
   it('--redact-sql: no query text is left anywhere, and equal queries stay equal', () => {
-    const runs = redactRuns(FIXTURE_RUNS.map(withQueryParameters), { sql: true, labels: false, secrets: [] })
+    const runs = redactRuns(FIXTURE_RUNS, { sql: true, labels: false, secrets: [] })
     const text = JSON.stringify(runs)
     for (const query of queries) expect(text).not.toContain(JSON.stringify(query))
     const redactedQueries = runs.flatMap((run) => run.pipeline_version.steps.map((step) => step.config.query))

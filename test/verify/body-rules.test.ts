@@ -1,7 +1,7 @@
 // Rules over a 200 body: schema errors with JSON paths, field order, UUID format.
 import { describe, expect, it } from 'vitest'
-import { checkFieldOrder, checkSchema, checkUuidFormat } from '../../src/verify/body-rules.ts'
-import { FIXTURE_RUNS } from '../fixtures/contract-server.ts'
+import { checkFieldOrder, checkRelations, checkSchema, checkUuidFormat } from '../../src/verify/body-rules.ts'
+import { FIXTURE_PIPELINE, FIXTURE_RUNS } from '../fixtures/contract-server.ts'
 
 const runs = () => structuredClone(FIXTURE_RUNS) as unknown as Array<Record<string, unknown>>
 
@@ -20,7 +20,7 @@ describe('checkSchema', () => {
     const result = checkSchema(body)
     expect(result.differences.map((d) => d.path)).toEqual(['$[1].name', '$[2].run_steps[0].started_at', '$[3].extra'])
     expect(result.differences[1]?.message).toContain('"yesterday"')
-    expect(result.valid.map((v) => v.index)).toEqual([0, 4, 5])
+    expect(result.valid.map((v) => v.index)).toEqual(body.map((_run, index) => index).filter((index) => ![1, 2, 3].includes(index)))
   })
 
   it('wants a JSON array', () => {
@@ -44,5 +44,29 @@ describe('checkFieldOrder and checkUuidFormat', () => {
     const { valid } = checkSchema(body)
     expect(checkFieldOrder(valid)).toEqual([{ path: '$[0]', message: expect.stringMatching(/^keys in order id, pipeline_config_version_id, status, .*, name; expected id, pipeline_config_version_id, name, status/) }])
     expect(checkUuidFormat(valid)).toEqual([{ path: '$[1].pipeline_version.steps[0].id', message: expect.stringContaining('expected a lowercase hyphenated UUID') }])
+  })
+})
+
+describe('checkRelations', () => {
+  const pipelineRuns = () => runs().filter((run) => (run.pipeline_version as { pipeline_id: string }).pipeline_id === FIXTURE_PIPELINE)
+
+  it('finds nothing in the demo runs of one pipeline', () => {
+    expect(checkRelations(checkSchema(pipelineRuns()).valid, FIXTURE_PIPELINE)).toEqual([])
+  })
+
+  it('names rules.ts\'s rule, with a path into the whole list even when runs before it broke the schema', () => {
+    const body = pipelineRuns()
+    delete body[1]?.name
+    const finished = body.findIndex((run, index) => index > 1 && run.status === 'Succeeded')
+    ;(body[finished] as Record<string, unknown>).finished_at = null
+    expect(checkRelations(checkSchema(body).valid, FIXTURE_PIPELINE)).toEqual([
+      { rule: 'finished-at-iff-done', path: `$[${finished}].finished_at`, message: 'finished_at is null but the run is Succeeded' }
+    ])
+  })
+
+  it('checks the requested pipeline id', () => {
+    const other = '00000000-0000-4000-8000-000000000000'
+    const found = checkRelations(checkSchema(pipelineRuns().slice(0, 1)).valid, other)
+    expect(found).toEqual([{ rule: 'pipeline-id-matches', path: '$[0].pipeline_version.pipeline_id', message: expect.stringContaining(other) }])
   })
 })
