@@ -23,7 +23,7 @@ describe.each(COMPAT_NAMES)('verify against the mock serving profile %s', (profi
     expect(report.summary.checks).toBeGreaterThanOrEqual(30)
   })
 
-  it('fails when expecting another profile, naming only the rules that differ', async () => {
+  it.runIf(profile === 'current' || profile === 'fastapi-0.110')('fails when expecting another profile, naming only the rules that differ', async () => {
     const other = profile === 'current' ? 'fastapi-0.110' : 'current'
     const report = await runVerify(options(server.url, { compat: other }))
     expect(report.ok).toBe(false)
