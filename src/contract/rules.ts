@@ -14,6 +14,8 @@ export interface RuleOptions {
   pipelineId?: string
   /** Check the endpoint's order (newest `created_at` first, ties by `id` descending); default true. */
   ordered?: boolean
+  /** Accept any RFC 3339 timestamp (an offset, 1–6 fraction digits), not only pydantic's form; default false. */
+  anyRfc3339?: boolean
 }
 
 export const RULES = {
@@ -134,6 +136,7 @@ function checkStepOwnership (context: Context, versionId: string, steps: readonl
 
 /** Every timestamp must read back as pydantic writes it. */
 function checkTimestamps (context: Context, run: RunRead, at: string): void {
+  const checkTimestamp = context.options.anyRfc3339 === true ? checkRfc3339 : checkPydanticTimestamp
   checkTimestamp(context, `${at}.created_at`, run.created_at)
   checkTimestamp(context, `${at}.finished_at`, run.finished_at)
   checkTimestamp(context, `${at}.pipeline_version.created_at`, run.pipeline_version.created_at)
@@ -146,7 +149,12 @@ function checkTimestamps (context: Context, run: RunRead, at: string): void {
   })
 }
 
-function checkTimestamp (context: Context, path: string, text: string | null): void {
+function checkRfc3339 (context: Context, path: string, text: string | null): void {
+  if (text === null || parseTimestamp(text) !== undefined) return
+  report(context, RULES.timestampFormat, path, `${path.slice(path.lastIndexOf('.') + 1)} ${JSON.stringify(text)} is not an RFC 3339 date-time`)
+}
+
+function checkPydanticTimestamp (context: Context, path: string, text: string | null): void {
   if (text === null) return
   const micros = parseTimestamp(text)
   const field = path.slice(path.lastIndexOf('.') + 1)
