@@ -8,7 +8,8 @@ const commands: Record<string, { summary: string, load: () => Promise<Command> }
   serve: { summary: 'serve the API from the SQLite database', load: async () => (await import('./serve.ts')).serve },
   seed: { summary: 'load data into the database', load: async () => (await import('./seed.ts')).seed },
   openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi },
-  verify: { summary: 'check a live server against the contract', load: async () => (await import('./verify.ts')).verify }
+  verify: { summary: 'check a live server against the contract', load: async () => (await import('./verify.ts')).verify },
+  record: { summary: 'pull a live server\'s runs into the database', load: async () => (await import('./record.ts')).recordCommand }
 }
 
 function mainHelp (): string {

@@ -1,30 +1,24 @@
 // `pipelines-mock verify`: check a live server (the real backend or this mock) against the contract.
 import { writeFileSync } from 'node:fs'
 import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from '../contract/compat.ts'
-import { parseUuid } from '../contract/uuid.ts'
 import { UnreachableError } from '../verify/client.ts'
 import { createHumanReporter, renderCheck, renderSummary, wantsColor } from '../verify/reporters/human.ts'
 import { renderJson } from '../verify/reporters/json.ts'
 import { renderJunit } from '../verify/reporters/junit.ts'
 import type { VerifyReport } from '../verify/report.ts'
 import { runVerify, type VerifyOptions } from '../verify/run.ts'
+import { parseRemote, REMOTE_HELP, remoteOptions, required, uuidFlag } from './remote.ts'
 import { parseFlags, printError, UsageError, type Command } from './usage.ts'
-
-export const VERIFY_TOKEN_ENV = 'PIPELINES_MOCK_VERIFY_TOKEN'
 const REPORTERS = ['human', 'json', 'junit'] as const
 type Reporter = typeof REPORTERS[number]
 
 const options = {
-  'base-url': { type: 'string' },
-  token: { type: 'string' },
+  ...remoteOptions,
   pipeline: { type: 'string' },
   version: { type: 'string' },
-  'api-key': { type: 'string' },
   compat: { type: 'string' },
   reporter: { type: 'string' },
-  out: { type: 'string' },
-  timeout: { type: 'string' },
-  retries: { type: 'string' }
+  out: { type: 'string' }
 } as const
 
 interface VerifyArgs {
@@ -35,20 +29,17 @@ interface VerifyArgs {
 
 export function parseVerifyArgs (argv: string[], env: Record<string, string | undefined> = process.env): VerifyArgs {
   const { values } = parseFlags(argv, options)
-  const baseUrl = required(values['base-url'], '--base-url')
-  if (!/^https?:\/\/[^/]/.test(baseUrl) || !URL.canParse(baseUrl)) throw new UsageError(`--base-url must be an http:// or https:// URL, got "${baseUrl}"`)
-  const token = values.token ?? env[VERIFY_TOKEN_ENV]
-  if (token === undefined || token === '') throw new UsageError(`--token is required (or set ${VERIFY_TOKEN_ENV})`)
+  const remote = parseRemote(values, env)
   return {
     verify: {
-      baseUrl,
-      token,
-      pipelineId: uuid(required(values.pipeline, '--pipeline'), '--pipeline'),
-      versionId: values.version === undefined ? undefined : uuid(values.version, '--version'),
-      apiKey: values['api-key'],
+      baseUrl: remote.baseUrl,
+      token: remote.token,
+      pipelineId: uuidFlag(required(values.pipeline, '--pipeline'), '--pipeline'),
+      versionId: values.version === undefined ? undefined : uuidFlag(values.version, '--version'),
+      apiKey: remote.apiKey,
       compat: compat(values.compat),
-      timeoutMs: integer(values.timeout, '--timeout', 10_000, 1, 300_000),
-      retries: integer(values.retries, '--retries', 2, 0, 10)
+      timeoutMs: remote.timeoutMs,
+      retries: remote.retries
     },
     reporter: reporter(values.reporter),
     out: values.out
@@ -65,17 +56,13 @@ rules, ordering and timestamps of 200 bodies, the version_id filter, and the 401
 Exit code 0: every check holds; 1: a check failed; 2: the server cannot be reached, or bad usage.
 
 Options:
-  --base-url URL      the server, e.g. http://127.0.0.1:8000 (a path prefix is kept)
-  --token T           an accepted bearer token (or env ${VERIFY_TOKEN_ENV}); never printed
+${REMOTE_HELP}
   --pipeline ID       a pipeline that exists, ideally with runs
   --version ID        a version to check the version_id filter with (default: up to 3 from the runs)
-  --api-key KEY       sent as Api-key with authenticated requests
   --compat PROFILE    the FastAPI/pydantic generation to expect: ${COMPAT_NAMES.join(', ')} (default ${DEFAULT_COMPAT});
                       auto: find the profile the server answers like, then check against it
   --reporter NAME     human (default; colour on a terminal unless NO_COLOR), json, junit
   --out FILE          write the report to FILE instead of standard output
-  --timeout MS        per attempt (default 10000)
-  --retries N         extra attempts after a network error, a timeout, 502, 503 or 504 (default 2)
   -h, --help          show this help`,
   async run (argv) {
     const args = parseVerifyArgs(argv)
@@ -107,17 +94,6 @@ function output (text: string, out: string | undefined): void {
   else writeFileSync(out, text)
 }
 
-function required (value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${name} is required`)
-  return value
-}
-
-function uuid (value: string, name: string): string {
-  const parsed = parseUuid(value)
-  if (!parsed.ok) throw new UsageError(`${name} must be a UUID, got "${value}" (${parsed.error})`)
-  return parsed.uuid
-}
-
 function compat (value: string | undefined): CompatName | 'auto' {
   if (value === undefined) return DEFAULT_COMPAT
   if (value !== 'auto' && !isCompatName(value)) throw new UsageError(`--compat must be auto or one of ${COMPAT_NAMES.join(', ')}, got "${value}"`)
@@ -129,10 +105,4 @@ function reporter (value: string | undefined): Reporter {
   const found = REPORTERS.find((name) => name === value)
   if (found === undefined) throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}, got "${value}"`)
   return found
-}
-
-function integer (value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${value}"`)
-  return Number(value)
 }

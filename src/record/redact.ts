@@ -31,18 +31,26 @@ export function redactLabelValue (value: string): string {
   return value === '' ? '' : `redacted-${fingerprint(value)}`
 }
 
-export function redactRuns (runs: readonly RunRead[], options: RedactOptions): RunRead[] {
+/** Redacts runs as a server sent them: anything not shaped like a run is walked all the same, never trusted. */
+export function redactRuns<T = RunRead> (runs: readonly T[], options: RedactOptions): T[] {
   return runs.map((run) => redactRun(run, options))
 }
 
-function redactRun (run: RunRead, options: RedactOptions): RunRead {
-  const queries = new Set(run.pipeline_version.steps.map((step) => step.config.query))
+function redactRun<T> (run: T, options: RedactOptions): T {
+  const queries = stepQueries(run)
   const transform = (value: unknown, key: string | undefined, parent: unknown): unknown => {
     if (typeof value === 'string') return redactString(value, key, parent, queries, options)
     if (options.labels && (key === 'labels' || key === 'annotations') && isStringRecord(value)) return redactLabels(value)
     return undefined
   }
-  return walk(run, transform, undefined, undefined) as RunRead
+  return walk(run, transform, undefined, undefined) as T
+}
+
+function stepQueries (run: unknown): Set<string> {
+  const version = isRecord(run) ? run.pipeline_version : undefined
+  const steps = isRecord(version) && Array.isArray(version.steps) ? version.steps as unknown[] : []
+  const queries = steps.map((step) => isRecord(step) && isRecord(step.config) ? step.config.query : undefined)
+  return new Set(queries.filter((query): query is string => typeof query === 'string'))
 }
 
 function redactString (value: string, key: string | undefined, parent: unknown, queries: Set<string>, options: RedactOptions): string {

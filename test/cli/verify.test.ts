@@ -88,8 +88,8 @@ describe('pipelines-mock verify (spawned)', () => {
     expect(cases.every((c) => c.classname.startsWith('pipelines-mock.verify.'))).toBe(true)
   })
 
-  it('--reporter junit passes on the mock (token from PIPELINES_MOCK_VERIFY_TOKEN): no failure elements', async () => {
-    const run = await cli(['verify', '--base-url', mock.url, '--pipeline', FIXTURE_PIPELINE, '--reporter', 'junit'], { PIPELINES_MOCK_VERIFY_TOKEN: TOKEN })
+  it('--reporter junit passes on the mock (token from PIPELINES_MOCK_REMOTE_TOKEN): no failure elements', async () => {
+    const run = await cli(['verify', '--base-url', mock.url, '--pipeline', FIXTURE_PIPELINE, '--reporter', 'junit'], { PIPELINES_MOCK_REMOTE_TOKEN: TOKEN })
     expect(run.code).toBe(0)
     expect(XMLValidator.validate(run.stdout)).toBe(true)
     expect(run.stdout).toMatch(/<testsuites name="pipelines-mock verify" tests="\d+" failures="0" errors="0" skipped="0">/)
@@ -142,14 +142,14 @@ describe('parseVerifyArgs', () => {
   })
 
   it('defaults: human reporter, current profile, 10 s timeout, 2 retries; the token may come from the environment', () => {
-    const args = parseVerifyArgs(['--base-url', 'http://x', '--pipeline', FIXTURE_PIPELINE], { PIPELINES_MOCK_VERIFY_TOKEN: 'from-env' })
+    const args = parseVerifyArgs(['--base-url', 'http://x', '--pipeline', FIXTURE_PIPELINE], { PIPELINES_MOCK_REMOTE_TOKEN: 'from-env' })
     expect(args).toMatchObject({ reporter: 'human', out: undefined, verify: { token: 'from-env', compat: 'current', timeoutMs: 10_000, retries: 2, versionId: undefined } })
   })
 
   it.each([
     [['--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url is required'],
     [['--base-url', 'ftp://x', '--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url must be an http:// or https:// URL, got "ftp://x"'],
-    [['--base-url', 'http://x', '--pipeline', FIXTURE_PIPELINE], '--token is required (or set PIPELINES_MOCK_VERIFY_TOKEN)'],
+    [['--base-url', 'http://x', '--pipeline', FIXTURE_PIPELINE], '--token is required (or set PIPELINES_MOCK_REMOTE_TOKEN)'],
     [['--base-url', 'http://x', '--token', 't'], '--pipeline is required'],
     [[...base, '--version', '12'], '--version must be a UUID, got "12" (invalid length: expected length 32 for simple format, found 2)'],
     [[...base, '--reporter', 'tap'], '--reporter must be one of human, json, junit, got "tap"'],
