@@ -25,7 +25,14 @@ Global options:
   -v, --version  print the version`
 }
 
+// `pipelines-mock verify | head -3`: a reader that goes away ends the command quietly, as it would a Unix tool.
+function exitWhenStdoutCloses (error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(process.exitCode ?? 0)
+}
+
 export async function main (argv: string[]): Promise<number> {
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', exitWhenStdoutCloses)
   const verbose = argv.includes('--verbose')
   const args = argv.filter((arg) => arg !== '--verbose')
   const [name, ...rest] = args

@@ -79,7 +79,8 @@ ${REMOTE_HELP}
   --pipeline ID       a pipeline to record, repeatable
   --db PATH           SQLite file (env PIPELINES_MOCK_DB, default ./data/pipelines-mock.sqlite)
   --redact-sql        replace SQL text (step queries, Argo query parameters) with "SELECT … /* redacted <hash> */"
-  --redact-labels     replace Argo label and annotation values (controller labels workflows.argoproj.io/* kept)
+  --redact-labels     replace Argo label and annotation values with "redacted-<hash>" (kept: the controller's
+                      workflows.argoproj.io/* labels and values that are the run's own ids)
   -h, --help          show this help`,
   async run (argv) {
     const args = parseRecordArgs(argv)

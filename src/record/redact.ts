@@ -38,9 +38,10 @@ export function redactRuns<T = RunRead> (runs: readonly T[], options: RedactOpti
 
 function redactRun<T> (run: T, options: RedactOptions): T {
   const queries = stepQueries(run)
+  const ids = runIds(run)
   const transform = (value: unknown, key: string | undefined, parent: unknown): unknown => {
     if (typeof value === 'string') return redactString(value, key, parent, queries, options)
-    if (options.labels && (key === 'labels' || key === 'annotations') && isStringRecord(value)) return redactLabels(value)
+    if (options.labels && (key === 'labels' || key === 'annotations') && isStringRecord(value)) return redactLabels(value, ids)
     return undefined
   }
   return walk(run, transform, undefined, undefined) as T
@@ -66,8 +67,16 @@ function isSqlText (key: string | undefined, parent: unknown): boolean {
   return key === 'value' && isRecord(parent) && typeof parent.name === 'string' && SQL_PARAMETERS.has(parent.name.toLowerCase())
 }
 
-function redactLabels (labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, name.startsWith(CONTROLLER_PREFIX) ? value : redactLabelValue(value)]))
+// Controller labels, and values that are the run's own ids (already in the data), say nothing new: they stay.
+function redactLabels (labels: Record<string, string>, ids: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([name, value]) =>
+    [name, name.startsWith(CONTROLLER_PREFIX) || ids.has(value) ? value : redactLabelValue(value)]))
+}
+
+function runIds (run: unknown): Set<string> {
+  if (!isRecord(run)) return new Set()
+  const version = isRecord(run.pipeline_version) ? run.pipeline_version : {}
+  return new Set([run.id, run.pipeline_config_version_id, version.id, version.pipeline_id].filter((id): id is string => typeof id === 'string'))
 }
 
 type Transform = (value: unknown, key: string | undefined, parent: unknown) => unknown

@@ -1,6 +1,7 @@
 // Redaction of recorded runs: no SQL or label values left, deterministic, relations kept, secrets gone.
 import { describe, expect, it } from 'vitest'
 import { redactLabelValue, redactRuns, redactSql } from '../../src/record/redact.ts'
+import type { RunRead } from '../../src/schemas/runs.ts'
 import { FIXTURE_RUNS } from '../fixtures/contract-server.ts'
 
 const collect = (value: unknown, pick: (key: string, value: unknown) => boolean, out: unknown[] = []): unknown[] => {
@@ -14,6 +15,15 @@ const collect = (value: unknown, pick: (key: string, value: unknown) => boolean,
   return out
 }
 const queries = FIXTURE_RUNS.flatMap((run) => run.pipeline_version.steps.map((step) => step.config.query))
+
+// What teams add to their workflows: owner annotations and team labels (the demo data has none).
+const withUserLabels = (run: RunRead): RunRead => {
+  const manifest = structuredClone(run.argo_manifest) as { metadata: { labels: Record<string, string>, annotations?: Record<string, string> } }
+  manifest.metadata.labels.team = 'payments'
+  manifest.metadata.annotations = { owner: 'jane.doe@example.com', 'cost-center': '4711' }
+  return { ...run, argo_manifest: manifest }
+}
+const LABELLED = FIXTURE_RUNS.map(withUserLabels)
 
 describe('redactSql', () => {
   it.each([
@@ -49,20 +59,25 @@ describe('redactRuns', () => {
     for (const value of values) expect(value).toMatch(/ … \/\* redacted [0-9a-f]{8} \*\/$/)
   })
 
-  it('--redact-labels: user label and annotation values replaced, controller labels and keys kept', () => {
-    const runs = redactRuns(FIXTURE_RUNS, { sql: false, labels: true, secrets: [] })
-    const before = collect(FIXTURE_RUNS, (k) => k === 'labels' || k === 'annotations') as Array<Record<string, string>>
+  it('--redact-labels: user label and annotation values replaced, controller labels, the run\'s own ids and keys kept', () => {
+    const runs = redactRuns(LABELLED, { sql: false, labels: true, secrets: [] })
+    const before = collect(LABELLED, (k) => k === 'labels' || k === 'annotations') as Array<Record<string, string>>
     const after = collect(runs, (k) => k === 'labels' || k === 'annotations') as Array<Record<string, string>>
     expect(after.length).toBe(before.length)
     expect(before.length).toBeGreaterThan(0)
+    const ids = new Set(FIXTURE_RUNS.flatMap((run) => [run.id, run.pipeline_config_version_id, run.pipeline_version.pipeline_id]))
+    let redacted = 0
     after.forEach((labels, i) => {
       const original = before[i] as Record<string, string>
       expect(Object.keys(labels)).toEqual(Object.keys(original))
       for (const [name, value] of Object.entries(labels)) {
-        if (name.startsWith('workflows.argoproj.io/')) expect(value).toBe(original[name])
-        else expect(value).toBe(redactLabelValue(original[name] as string))
+        const kept = name.startsWith('workflows.argoproj.io/') || ids.has(original[name] as string)
+        expect(value).toBe(kept ? original[name] : redactLabelValue(original[name] as string))
+        if (!kept) redacted++
       }
     })
+    expect(redacted).toBe(3 * FIXTURE_RUNS.length)
+    expect(JSON.stringify(runs)).not.toContain('jane.doe@example.com')
     expect(JSON.stringify(runs.map((r) => r.pipeline_version))).toBe(JSON.stringify(FIXTURE_RUNS.map((r) => r.pipeline_version)))
   })
 
