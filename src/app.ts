@@ -6,6 +6,7 @@ import { createApiKeyCheck, createAuthenticator } from './auth.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/open.ts'
 import { errors, INVALID_HTTP_REQUEST, sendError } from './errors.ts'
+import { adminRoutes } from './routes/admin.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -87,6 +88,8 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
 
   app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
+  // Off without an admin token: its paths then answer 404 like any unknown path.
+  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit })
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   await registerDocs(app)
   return app

@@ -74,13 +74,3 @@ function matchesAny (candidate: string, accepted: readonly Buffer[]): boolean {
 export function safeEqual (a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b))
 }
-
-/** The /__admin check: `Authorization: Bearer <admin token>`, compared in constant time. */
-export function createAdminCheck (adminToken: string): Authenticator {
-  const accepted = [digest(adminToken)]
-  return (authorization) => {
-    const read = readBearer(authorization)
-    if (!read.ok) return errors.notAuthenticated
-    return matchesAny(read.credentials, accepted) ? undefined : errors.invalidAdminToken
-  }
-}

@@ -24,9 +24,13 @@ export const errors = {
   notAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
   invalidCredentials: detail(401, 'Could not validate credentials', BEARER_CHALLENGE),
   invalidApiKey: detail(401, 'Invalid API key'),
-  invalidAdminToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
   pipelineNotFound: detail(404, 'Pipeline not found'),
   serviceUnavailable: detail(503, 'Service Unavailable'),
+  // The /__admin endpoints: a missing admin token as HTTPBearer says it, a wrong one in the same shape.
+  adminNotAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
+  adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
+  payloadTooLarge: detail(413, 'Request Entity Too Large'),
+  unsupportedMediaType: detail(415, 'Unsupported Media Type'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>
@@ -55,9 +59,10 @@ export function validationError (problems: readonly UuidProblem[], profile?: Pic
   return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
 }
 
-/** HTTPBearer's own rejection as a compatibility profile words it. */
+/** HTTPBearer's own rejection as a compatibility profile words it; the current one is `errors.notAuthenticated`. */
 export function authError (answer: AuthAnswer): ContractError {
-  return detail(answer.status, answer.detail, answer.challenge ? BEARER_CHALLENGE : undefined)
+  const current = answer.status === 401 && answer.detail === 'Not authenticated' && answer.challenge
+  return current ? errors.notAuthenticated : detail(answer.status, answer.detail, answer.challenge ? BEARER_CHALLENGE : undefined)
 }
 
 /** A `Prefer` header this server cannot honour (mock-only; never sent with --no-prefer). */
@@ -74,4 +79,25 @@ export function sendError (reply: FastifyReply, error: ContractError): FastifyRe
 // A string body would get "; charset=utf-8" appended by Fastify; a Buffer keeps the header exact.
 export function sendJson (reply: FastifyReply, body: Buffer, status = 200): FastifyReply {
   return reply.code(status).header('content-type', 'application/json').send(body)
+}
+
+export interface BodyProblem {
+  type: string
+  /** Path into the body after `body`, e.g. [3, 'run_steps', 0, 'finished_at']. */
+  loc: ReadonlyArray<string | number>
+  msg: string
+  input?: unknown
+  ctx?: Record<string, unknown>
+}
+
+/** FastAPI's 422 body for request-body errors: `{"detail":[{"type","loc":["body",…],"msg",…}]}`. */
+export function bodyValidationError (problems: readonly BodyProblem[]): ContractError {
+  const items = problems.map((p) => ({
+    type: p.type,
+    loc: ['body', ...p.loc],
+    msg: p.msg,
+    ...(p.input === undefined ? {} : { input: p.input }),
+    ...(p.ctx === undefined ? {} : { ctx: p.ctx })
+  }))
+  return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
 }

@@ -3,9 +3,12 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readDemoRuns } from '../src/db/seed-demo.ts'
 import { AUTH, ROOT, socketRequest, startCli, tempDir } from './helpers.ts'
+
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replaceAll('\\\n', ' ')
 const lines = dockerfile.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))

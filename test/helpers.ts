@@ -165,7 +165,7 @@ export async function startCli (args: string[], options: CliOptions = {}): Promi
   const result = collect(child)
   const url = await new Promise<string>((resolve, reject) => {
     let seen = ''
-    const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${seen}`)), 15_000)
+    const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${seen}`)), 45_000)
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString()
       const match = /pipelines-mock listening on (http:\/\/\S+)/.exec(seen)

@@ -13,8 +13,10 @@ describe('buildOpenApiDocument', () => {
   const document = buildOpenApiDocument(PACKAGE_VERSION)
 
   it('is, key for key and in the same order, what FastAPI would serve (scripts/pydantic-oracle.py)', () => {
-    // JSON text comparison: toEqual would ignore key order, which is part of the contract here.
-    expect(JSON.stringify(document, null, 1)).toBe(JSON.stringify(readJson(ORACLE), null, 1))
+    const oracle = readJson<{ info: { version: string } }>(ORACLE)
+    // Built with the oracle's version, so a version bump needs no Python. JSON text comparison: toEqual would
+    // ignore key order, which is part of the contract here.
+    expect(JSON.stringify(buildOpenApiDocument(oracle.info.version), null, 1)).toBe(JSON.stringify(oracle, null, 1))
   })
 
   it('is what openapi/openapi.json holds (regenerate with: node bin/pipelines-mock.js openapi --out openapi/openapi.json)', () => {

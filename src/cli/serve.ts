@@ -11,6 +11,7 @@ const options = {
   token: { type: 'string', multiple: true },
   'api-key': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  'admin-body-limit': { type: 'string' },
   'log-level': { type: 'string' },
   'no-seed': { type: 'boolean' },
   compat: { type: 'string' },
@@ -36,6 +37,7 @@ Options:
   --token TOKEN        accepted bearer token, repeatable (env ${ENV.tokens}, comma-separated, default demo-token)
   --api-key KEY        accepted Api-key header value, repeatable; unset: Api-key is ignored (env ${ENV.apiKeys})
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
+  --admin-body-limit SIZE  largest body POST /__admin/runs reads, e.g. 50mb (env ${ENV.adminBodyLimit}, default 50mb)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
   --compat PROFILE     FastAPI/pydantic generation to mimic: ${COMPAT_NAMES.join(', ')} (env ${ENV.compat}, default current)

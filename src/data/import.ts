@@ -4,7 +4,7 @@ import { basename } from 'node:path'
 import { FormatRegistry } from '@sinclair/typebox'
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
 import streamArray from 'stream-json/streamers/stream-array.js'
-import { checkRunRules } from '../contract/rules.ts'
+import { checkRunRules, RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { parseUuid } from '../contract/uuid.ts'
 import type { Db } from '../db/open.ts'
@@ -17,6 +17,8 @@ export interface ImportFinding {
   /** JSON path into the source's array, e.g. `[3].run_steps[0].finished_at`; empty for the whole source. */
   path: string
   message: string
+  /** What kind of problem: a rule name (`run-step-known`…) or a schema problem (`missing`, `extra_forbidden`, `uuid_parsing`…). */
+  type: string
 }
 
 export interface ImportResult {
@@ -69,7 +71,7 @@ const runSchema = TypeCompiler.Compile(RunRead, [StepConfig, StepRead, PipelineV
  */
 export function importRuns (db: Db, runs: readonly unknown[], options: ImportOptions = {}): ImportResult {
   const source = options.source ?? 'runs'
-  if (!Array.isArray(runs)) throw new ImportValidationError([{ source, path: '', message: 'expected a JSON array of runs' }], 1)
+  if (!Array.isArray(runs)) throw new ImportValidationError([{ source, path: '', message: 'expected a JSON array of runs', type: 'array_type' }], 1)
   return db.transaction(() => {
     const session = new ImportSession(db)
     runs.forEach((value, index) => { session.add(value, index, source) })
@@ -141,7 +143,8 @@ async function streamFile (path: string, source: string, session: ImportSession,
     }
   } catch (error) {
     if (error instanceof ImportValidationError) throw error
-    session.reportSource(source, describeStreamError(error))
+    const message = describeStreamError(error)
+    session.reportSource(source, message, message.startsWith('invalid JSON') ? 'json_invalid' : 'array_type')
   } finally {
     file.destroy()
   }
@@ -208,8 +211,8 @@ class ImportSession {
     if (this.total === 0) this.write(run)
   }
 
-  reportSource (source: string, message: string): void {
-    this.report(source, '', message)
+  reportSource (source: string, message: string, type: string): void {
+    this.report(source, '', message, type)
   }
 
   finish (): ImportResult {
@@ -217,9 +220,9 @@ class ImportSession {
     return { runs: this.runCount, pipelines: this.pipelines.size }
   }
 
-  private report (source: string, path: string, message: string): void {
+  private report (source: string, path: string, message: string, type: string): void {
     this.total++
-    if (this.findings.length < MAX_FINDINGS) this.findings.push({ source, path, message })
+    if (this.findings.length < MAX_FINDINGS) this.findings.push({ source, path, message, type })
   }
 
   /** The TypeBox model, one finding per path; UUIDs come back lowercase and hyphenated. */
@@ -230,14 +233,14 @@ class ImportSession {
       const path = `[${index}]${jsonPath(error.path)}`
       if (seen.has(path) || [...seen].some((parent) => path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`))) continue
       seen.add(path)
-      this.report(source, path, describeSchemaError(error))
+      this.report(source, path, describeSchemaError(error), schemaErrorType(error))
     }
     return undefined
   }
 
   private checkRules (run: RunRead, index: number, source: string): void {
     for (const finding of checkRunRules([run], { ordered: false, anyRfc3339: true })) {
-      this.report(source, `[${index}]${finding.path.slice('[0]'.length)}`, finding.message)
+      this.report(source, `[${index}]${finding.path.slice('[0]'.length)}`, finding.message, finding.rule)
     }
   }
 
@@ -246,7 +249,7 @@ class ImportSession {
     const where = `${source}: [${index}]`
     const firstRun = this.runIds.get(run.id)
     if (firstRun === undefined) this.runIds.set(run.id, where)
-    else this.report(source, `[${index}].id`, `run id ${run.id} already appears at ${firstRun}`)
+    else this.report(source, `[${index}].id`, `run id ${run.id} already appears at ${firstRun}`, RULES.runIdUnique)
     const version = run.pipeline_version
     const known = this.versions.get(version.id) ?? this.storedVersionRecord(version.id)
     if (known === undefined) {
@@ -258,13 +261,13 @@ class ImportSession {
     const here = `[${index}].pipeline_version`
     const than = `than ${known.where}`
     if (version.pipeline_id !== known.pipelineId) {
-      this.report(source, `${here}.pipeline_id`, `version ${version.id} has another pipeline_id (${version.pipeline_id}) ${than} (${known.pipelineId})`)
+      this.report(source, `${here}.pipeline_id`, `version ${version.id} has another pipeline_id (${version.pipeline_id}) ${than} (${known.pipelineId})`, RULES.versionConsistent)
     }
     if (parseTimestamp(version.created_at) !== known.createdAt) {
-      this.report(source, `${here}.created_at`, `version ${version.id} has another created_at (${version.created_at}) ${than}`)
+      this.report(source, `${here}.created_at`, `version ${version.id} has another created_at (${version.created_at}) ${than}`, RULES.versionConsistent)
     }
     if (stepsKey(version) !== known.stepsKey) {
-      this.report(source, `${here}.steps`, `version ${version.id} has other steps (id, name, config or created_at) ${than}`)
+      this.report(source, `${here}.steps`, `version ${version.id} has other steps (id, name, config or created_at) ${than}`, RULES.versionConsistent)
     }
   }
 
@@ -282,7 +285,7 @@ class ImportSession {
     version.steps.forEach((step, position) => {
       const owner = this.stepOwners.get(step.id) ?? this.storedStepOwner.get(step.id)
       if (owner === undefined || owner === version.id) this.stepOwners.set(step.id, version.id)
-      else this.report(source, `[${index}].pipeline_version.steps[${position}].id`, `step id ${step.id} also belongs to version ${owner}`)
+      else this.report(source, `[${index}].pipeline_version.steps[${position}].id`, `step id ${step.id} also belongs to version ${owner}`, RULES.stepInOneVersion)
     })
   }
 }
@@ -337,6 +340,17 @@ function describeSchemaError (error: ValueError): string {
   if (error.value === undefined && /required property/i.test(error.message)) return 'missing required field'
   if (/unexpected property/i.test(error.message)) return 'unknown field'
   return `${error.message.replace(/^Expected/, 'expected')}, got ${describeValue(error.value)}`
+}
+
+/** pydantic's error type names where one fits. */
+function schemaErrorType (error: ValueError): string {
+  const schema = error.schema as { format?: string, anyOf?: Array<{ format?: string }>, type?: string }
+  const format = schema.format ?? schema.anyOf?.find((option) => option.format !== undefined)?.format
+  if (format === 'uuid' && typeof error.value === 'string') return 'uuid_parsing'
+  if (format === 'date-time' && typeof error.value === 'string') return 'datetime_parsing'
+  if (error.value === undefined && /required property/i.test(error.message)) return 'missing'
+  if (/unexpected property/i.test(error.message)) return 'extra_forbidden'
+  return `${schema.type ?? 'value'}_type`
 }
 
 function describeValue (value: unknown): string {

@@ -1,9 +1,9 @@
 // The request journal over HTTP: GET and DELETE /__admin/requests (admin token), and the hook that fills it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createAdminCheck } from '../auth.ts'
+import { createAuthenticator } from '../auth.ts'
 import { formatTimestamp } from '../contract/timestamps.ts'
 import { splitUrl } from '../contract/url.ts'
-import { sendError, sendJson, type ContractError } from '../errors.ts'
+import { errors, sendError, sendJson, type ContractError } from '../errors.ts'
 import type { Journal, JournalFilter } from '../journal.ts'
 
 // Mock-only and documentation requests say nothing about what a client of the API called.
@@ -33,11 +33,13 @@ export function recordRequests (app: FastifyInstance, journal: Journal): void {
 }
 
 export async function registerRequestJournal (app: FastifyInstance, { journal, adminToken }: JournalOptions): Promise<void> {
-  const check = createAdminCheck(adminToken)
+  // The same admin check as src/routes/admin.ts: HTTPBearer with the admin token, compared in constant time.
+  const authenticate = createAuthenticator({ tokens: [adminToken], apiKeys: [] })
   await app.register(async (admin) => {
     admin.addHook('onRequest', async (request, reply) => {
-      const error = check(request.headers.authorization)
-      if (error !== undefined) return sendError(reply, error)
+      const problem = authenticate(request.headers.authorization)
+      if (problem === undefined) return
+      return sendError(reply, problem === errors.notAuthenticated ? errors.adminNotAuthenticated : errors.adminInvalidToken)
     })
     admin.get('/requests', (request, reply) => listRequests(request, reply, journal))
     admin.delete('/requests', (_request, reply) => {

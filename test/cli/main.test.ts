@@ -2,9 +2,12 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PACKAGE_VERSION } from '../../src/version.ts'
 import { ROOT, runCli } from '../helpers.ts'
+
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
 describe('pipelines-mock', () => {
   it('--help lists every command and exits 0', async () => {

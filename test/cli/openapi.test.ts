@@ -1,8 +1,11 @@
 // `pipelines-mock openapi`: prints or writes exactly the committed openapi/openapi.json.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ROOT, runCli, tempDir } from '../helpers.ts'
+
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
 const committed = readFileSync(join(ROOT, 'openapi/openapi.json'), 'utf8')
 

@@ -1,10 +1,13 @@
 // `pipelines-mock seed demo`, spawned: replaces the data with seed/demo.json; bad usage and bad paths fail cleanly.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { FIXTURE, readJson, runCli, seededDb, tempDir } from '../helpers.ts'
+
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
 const demo = readJson<RunRead[]>('seed/demo.json')
 const pipelines = (path: string): string[] => {

@@ -1,8 +1,11 @@
 // `pipelines-mock serve`, spawned with plain node: prints its URL, serves the contract, refuses bad config in one line.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
+
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
 const responses = readJson<Array<{ pipeline_id: string, version_id: string | null, body: string }>>('test/fixtures/pydantic/responses.json')
 
