@@ -7,8 +7,8 @@ import { parseUuid, type UuidParse } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
 import { badPreferError, errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
 import { forcedAnswer } from '../faults/forced.ts'
-import type { FaultInjector } from '../faults/inject.ts'
-import { parsePrefer, type Preferences } from '../faults/prefer.ts'
+import type { FaultDraw, FaultInjector } from '../faults/inject.ts'
+import { parsePrefer, type ForcedCode, type Preferences } from '../faults/prefer.ts'
 import type { RunQueries } from '../queries/runs.ts'
 
 export interface RunsRouteDeps {
@@ -28,7 +28,7 @@ export interface RunsRequest {
   query: string
 }
 
-export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => Promise<FastifyReply>
+export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => FastifyReply | Promise<FastifyReply>
 
 interface CheckedIds {
   pipelineId: string | undefined
@@ -38,25 +38,26 @@ interface CheckedIds {
 
 export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
   const profile = deps.profile ?? compatProfile()
-  const wait = (ms: number) => waitFor(ms, deps.closing)
-  return async (request, reply, target) => {
-    const fault = deps.faults?.draw()
-    if (fault !== undefined) await wait(fault.delayMs)
+  // Without a delay the answer is sent synchronously: no promise on the hot path.
+  const after = (ms: number | undefined, then: () => FastifyReply | Promise<FastifyReply>): FastifyReply | Promise<FastifyReply> =>
+    ms === undefined || ms <= 0 ? then() : waitFor(ms, deps.closing).then(then)
 
+  function answer (request: FastifyRequest, reply: FastifyReply, target: RunsRequest, fault: FaultDraw | undefined): FastifyReply | Promise<FastifyReply> {
     const authError = deps.authenticate(request.headers.authorization)
     if (authError !== undefined) return sendError(reply, authError)
-
     let preferences: Preferences = { applied: [] }
     if (deps.prefer === true) {
       const parsed = parsePrefer(request.headers.prefer)
       if (!parsed.ok) return sendError(reply, badPreferError(parsed.reason))
       preferences = parsed.preferences
       if (preferences.applied.length > 0) reply.header('preference-applied', preferences.applied.join(', '))
-      if (preferences.delayMs !== undefined) await wait(preferences.delayMs)
     }
-
-    const ids = checkIds(target, profile)
     const forced = preferences.code ?? fault?.status
+    return after(preferences.delayMs, () => respond(request, reply, target, forced))
+  }
+
+  function respond (request: FastifyRequest, reply: FastifyReply, target: RunsRequest, forced: ForcedCode | undefined): FastifyReply {
+    const ids = checkIds(target, profile)
     if (forced !== undefined) return sendError(reply, forcedAnswer(forced, profile, ids.problems))
     if (ids.pipelineId === undefined) return sendError(reply, validationError(ids.problems, profile))
 
@@ -65,6 +66,11 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
 
     if (!deps.queries.pipelineExists(ids.pipelineId)) return sendError(reply, errors.pipelineNotFound)
     return sendJson(reply, Buffer.from(deps.queries.listRunsJson(ids.pipelineId, ids.versionId)))
+  }
+
+  return (request, reply, target) => {
+    const fault = deps.faults?.draw()
+    return after(fault?.delayMs, () => answer(request, reply, target, fault))
   }
 }
 
