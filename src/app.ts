@@ -14,6 +14,10 @@ import { createRunsHandler } from './routes/runs.ts'
 import { createRunQueries } from './queries/runs.ts'
 import { createRunsCache } from './queries/runs-cache.ts'
 import { createChangeTracker } from './db/changes.ts'
+import { compatProfile } from './contract/compat.ts'
+import { createFaultInjector } from './faults/inject.ts'
+import { createJournal } from './journal.ts'
+import { recordRequests, registerRequestJournal } from './routes/admin-requests.ts'
 
 export interface BuildAppOptions {
   config: Config
@@ -39,10 +43,16 @@ function answerUnparsableRequest (error: NodeJS.ErrnoException, socket: Socket):
 }
 
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const faults = createFaultInjector(config.faults)
+  const closing = new AbortController()
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
     checkApiKey: createApiKeyCheck(config),
-    runsBody: createRunsCache({ queries: createRunQueries(db), changes: createChangeTracker(db), maxBytes: config.cacheBytes }).runsBody
+    runsBody: createRunsCache({ queries: createRunQueries(db), changes: createChangeTracker(db), maxBytes: config.cacheBytes }).runsBody,
+    profile: compatProfile(config.compat),
+    prefer: config.prefer,
+    faults,
+    closing: closing.signal
   })
   const fallback = createFallback(handleRuns)
 
@@ -58,6 +68,11 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
       return fallback(request, reply)
     }
   })
+
+  app.addHook('preClose', async () => closing.abort())
+  if (faults !== undefined) app.log.info({ faults: config.faults, seed: faults.seed }, 'fault injection on')
+  const journal = config.adminToken === undefined ? undefined : createJournal(config.journalSize)
+  if (journal !== undefined) recordRequests(app, journal)
 
   app.setNotFoundHandler(fallback)
   app.setErrorHandler((error, request, reply) => {
@@ -77,6 +92,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   registerHealth(app, { db })
   // Off without an admin token: its paths then answer 404 like any unknown path.
   if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit })
+  if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   await registerDocs(app)
   return app
 }

@@ -1,34 +1,52 @@
 // FastAPI's HTTPBearer check plus the accepted-token and Api-key checks, compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { errors, type ContractError } from './errors.ts'
+import { compatProfile, type CompatName } from './contract/compat.ts'
+import { authError, errors, type ContractError } from './errors.ts'
 
 export interface AuthOptions {
   tokens: readonly string[]
   apiKeys: readonly string[]
+  compat?: CompatName
 }
 
 // Characters Python's str.strip() removes (str.isspace), which differ slightly from String.prototype.trim.
 // eslint-disable-next-line no-control-regex -- \x1c-\x1f are whitespace to Python
 const PY_WHITESPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g
 
-/** HTTPBearer: split at the first space, strip the credentials, scheme compared case-insensitively. */
-export function bearerCredentials (authorization: string | undefined): string | undefined {
-  if (authorization === undefined || authorization === '') return undefined
+export type BearerRead = { ok: true, credentials: string } | { ok: false, reason: 'missing' | 'scheme' }
+
+/**
+ * HTTPBearer: split at the first space; missing header, scheme or credentials come first, then the scheme is
+ * compared case-insensitively. `strip` is FastAPI >= 0.128.1, which strips the credentials.
+ */
+export function readBearer (authorization: string | undefined, strip = true): BearerRead {
+  if (authorization === undefined || authorization === '') return { ok: false, reason: 'missing' }
   const space = authorization.indexOf(' ')
   const scheme = space === -1 ? authorization : authorization.slice(0, space)
-  const credentials = space === -1 ? '' : authorization.slice(space + 1).replace(PY_WHITESPACE, '')
-  if (scheme === '' || credentials === '' || scheme.toLowerCase() !== 'bearer') return undefined
-  return credentials
+  const rest = space === -1 ? '' : authorization.slice(space + 1)
+  const credentials = strip ? rest.replace(PY_WHITESPACE, '') : rest
+  if (scheme === '' || credentials === '') return { ok: false, reason: 'missing' }
+  if (scheme.toLowerCase() !== 'bearer') return { ok: false, reason: 'scheme' }
+  return { ok: true, credentials }
+}
+
+/** The accepted credentials of a current FastAPI, or undefined when HTTPBearer rejects the header. */
+export function bearerCredentials (authorization: string | undefined): string | undefined {
+  const read = readBearer(authorization)
+  return read.ok ? read.credentials : undefined
 }
 
 export type Authenticator = (authorization: string | undefined) => ContractError | undefined
 
 export function createAuthenticator (options: AuthOptions): Authenticator {
   const tokens = options.tokens.map(digest)
+  const profile = compatProfile(options.compat)
+  const missing = authError(profile.missingCredentials)
+  const wrongScheme = authError(profile.wrongScheme)
   return (authorization) => {
-    const credentials = bearerCredentials(authorization)
-    if (credentials === undefined) return errors.notAuthenticated
-    return matchesAny(credentials, tokens) ? undefined : errors.invalidCredentials
+    const read = readBearer(authorization, profile.stripCredentials)
+    if (!read.ok) return read.reason === 'missing' ? missing : wrongScheme
+    return matchesAny(read.credentials, tokens) ? undefined : errors.invalidCredentials
   }
 }
 

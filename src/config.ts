@@ -1,4 +1,7 @@
 // Server configuration: flags over environment over defaults, validated; the only reader of the environment.
+import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from './contract/compat.ts'
+import { FAULT_STATUSES, type FaultConfig, type FaultStatus } from './faults/inject.ts'
+
 export interface Config {
   host: string
   port: number
@@ -17,6 +20,10 @@ export interface Config {
   cacheBytes: number
   /** Processes serving the one port (node:cluster); 1 serves from this process. */
   workers: number
+  compat: CompatName
+  prefer: boolean
+  faults: FaultConfig
+  journalSize: number
 }
 
 /** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
@@ -46,9 +53,16 @@ export interface ConfigFlags {
   speed?: string
   'random-seed'?: string
   'simulate-interval'?: string
-  'simulate-keep'?: string,
+  'simulate-keep'?: string
   'cache-mb'?: string
   workers?: string
+  compat?: string
+  'no-prefer'?: boolean
+  latency?: string
+  'error-rate'?: string
+  'error-status'?: string
+  'fault-seed'?: string
+  'journal-size'?: string
 }
 
 export const ENV = {
@@ -68,7 +82,14 @@ export const ENV = {
   simulateInterval: 'PIPELINES_MOCK_SIMULATE_INTERVAL',
   simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP',
   cacheMb: 'PIPELINES_MOCK_CACHE_MB',
-  workers: 'PIPELINES_MOCK_WORKERS'
+  workers: 'PIPELINES_MOCK_WORKERS',
+  compat: 'PIPELINES_MOCK_COMPAT',
+  noPrefer: 'PIPELINES_MOCK_NO_PREFER',
+  latency: 'PIPELINES_MOCK_LATENCY',
+  errorRate: 'PIPELINES_MOCK_ERROR_RATE',
+  errorStatus: 'PIPELINES_MOCK_ERROR_STATUS',
+  faultSeed: 'PIPELINES_MOCK_FAULT_SEED',
+  journalSize: 'PIPELINES_MOCK_JOURNAL_SIZE'
 } as const
 
 export const DEFAULTS = {
@@ -80,11 +101,14 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
   cacheMb: 32,
-  workers: 1
+  workers: 1,
+  journalSize: 1000
 }
 
 export const LIMITS = { cacheMb: 4096, workers: 64 }
 const MEGABYTE = 1024 * 1024
+export const MAX_LATENCY_MS = 60_000
+export const MAX_JOURNAL_SIZE = 100_000
 
 export class ConfigError extends Error {}
 
@@ -104,7 +128,16 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
     simulation: parseSimulation(flags, env),
     cacheBytes: parseInteger('cache size', '--cache-mb', ENV.cacheMb, flags['cache-mb'] ?? env[ENV.cacheMb], 0, LIMITS.cacheMb, DEFAULTS.cacheMb) * MEGABYTE,
-    workers: parseInteger('worker count', '--workers', ENV.workers, flags.workers ?? env[ENV.workers], 1, LIMITS.workers, DEFAULTS.workers)
+    workers: parseInteger('worker count', '--workers', ENV.workers, flags.workers ?? env[ENV.workers], 1, LIMITS.workers, DEFAULTS.workers),
+    compat: parseCompat(flags.compat ?? env[ENV.compat]),
+    prefer: !(flags['no-prefer'] === true || parseBoolean(ENV.noPrefer, env[ENV.noPrefer])),
+    faults: {
+      latency: parseLatency(flags.latency ?? env[ENV.latency]),
+      errorRate: parseErrorRate(flags['error-rate'] ?? env[ENV.errorRate]),
+      errorStatuses: parseErrorStatuses(flags['error-status'] ?? env[ENV.errorStatus]),
+      seed: parseSeed(flags['fault-seed'] ?? env[ENV.faultSeed])
+    },
+    journalSize: parseJournalSize(flags['journal-size'] ?? env[ENV.journalSize])
   })
 }
 
@@ -144,6 +177,58 @@ function parseNumber (flag: string, envName: string, value: string | undefined, 
     throw new ConfigError(`invalid ${flag} "${value}": expected ${kind} from ${limits.min} to ${limits.max} (${flag} / ${envName})`)
   }
   return number
+}
+
+function parseCompat (value: string | undefined): CompatName {
+  if (value === undefined) return DEFAULT_COMPAT
+  if (!isCompatName(value)) throw new ConfigError(`invalid compatibility profile "${value}": expected one of ${COMPAT_NAMES.join(', ')} (--compat / ${ENV.compat})`)
+  return value
+}
+
+/** `MS` or `MIN-MAX`, whole milliseconds. */
+export function parseLatency (value: string | undefined): FaultConfig['latency'] {
+  if (value === undefined || value === '') return undefined
+  const match = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(value.trim())
+  const min = Number(match?.[1])
+  const max = match?.[2] === undefined ? min : Number(match[2])
+  if (match === null || min > max || max > MAX_LATENCY_MS) {
+    throw new ConfigError(`invalid latency "${value}": expected MS or MIN-MAX, whole milliseconds up to ${MAX_LATENCY_MS} (--latency / ${ENV.latency})`)
+  }
+  return { min, max }
+}
+
+function parseErrorRate (value: string | undefined): number {
+  if (value === undefined || value === '') return 0
+  const rate = Number(value)
+  if (value.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new ConfigError(`invalid error rate "${value}": expected a number from 0 to 1 (--error-rate / ${ENV.errorRate})`)
+  }
+  return rate
+}
+
+function parseErrorStatuses (value: string | undefined): FaultStatus[] {
+  if (value === undefined || value === '') return [500]
+  const statuses = value.split(',').map((part) => FAULT_STATUSES.find((status) => String(status) === part.trim()))
+  if (statuses.some((status) => status === undefined)) {
+    throw new ConfigError(`invalid error status "${value}": expected 500, 503 or 500,503 (--error-status / ${ENV.errorStatus})`)
+  }
+  return [...new Set(statuses as FaultStatus[])]
+}
+
+function parseSeed (value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^\d{1,10}$/.test(value) || Number(value) > 2 ** 32 - 1) {
+    throw new ConfigError(`invalid fault seed "${value}": expected an integer from 0 to 4294967295 (--fault-seed / ${ENV.faultSeed})`)
+  }
+  return Number(value)
+}
+
+function parseJournalSize (value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULTS.journalSize
+  if (!/^\d+$/.test(value) || Number(value) > MAX_JOURNAL_SIZE) {
+    throw new ConfigError(`invalid journal size "${value}": expected an integer from 0 to ${MAX_JOURNAL_SIZE} (--journal-size / ${ENV.journalSize})`)
+  }
+  return Number(value)
 }
 
 function nonEmpty (name: string, value: string): string {

@@ -1,5 +1,6 @@
 // Every error answer the server gives, in FastAPI's shapes, with one way to send them.
 import type { FastifyReply } from 'fastify'
+import type { AuthAnswer, CompatProfile } from './contract/compat.ts'
 
 export interface ContractError {
   status: number
@@ -24,6 +25,7 @@ export const errors = {
   invalidCredentials: detail(401, 'Could not validate credentials', BEARER_CHALLENGE),
   invalidApiKey: detail(401, 'Invalid API key'),
   pipelineNotFound: detail(404, 'Pipeline not found'),
+  serviceUnavailable: detail(503, 'Service Unavailable'),
   // The /__admin endpoints: a missing admin token as HTTPBearer says it, a wrong one in the same shape.
   adminNotAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
   adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
@@ -45,16 +47,29 @@ export interface UuidProblem {
   error: string
 }
 
-/** FastAPI's 422 body for uuid_parsing errors, keys in pydantic's order (type, loc, msg, input, ctx). */
-export function validationError (problems: readonly UuidProblem[]): ContractError {
+/** FastAPI's 422 body for uuid_parsing errors, keys in pydantic's order (type, loc, msg, input, ctx[, url]). */
+export function validationError (problems: readonly UuidProblem[], profile?: Pick<CompatProfile, 'errorUrl'>): ContractError {
+  const url = profile?.errorUrl
   const items = problems.map((p) => ({
     type: 'uuid_parsing',
     loc: p.loc,
     msg: `Input should be a valid UUID, ${p.error}`,
     input: p.input,
-    ctx: { error: p.error }
+    ctx: { error: p.error },
+    ...(url === undefined ? {} : { url: `${url}uuid_parsing` })
   }))
   return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
+}
+
+/** HTTPBearer's own rejection as a compatibility profile words it; the current one is `errors.notAuthenticated`. */
+export function authError (answer: AuthAnswer): ContractError {
+  const current = answer.status === 401 && answer.detail === 'Not authenticated' && answer.challenge
+  return current ? errors.notAuthenticated : detail(answer.status, answer.detail, answer.challenge ? BEARER_CHALLENGE : undefined)
+}
+
+/** A `Prefer` header this server cannot honour (mock-only; never sent with --no-prefer). */
+export function badPreferError (reason: string): ContractError {
+  return detail(400, `Invalid Prefer header: ${reason}`)
 }
 
 export function sendError (reply: FastifyReply, error: ContractError): FastifyReply {

@@ -7,7 +7,9 @@ import { printError, print, UsageError, type Command } from './usage.ts'
 const commands: Record<string, { summary: string, load: () => Promise<Command> }> = {
   serve: { summary: 'serve the API from the SQLite database', load: async () => (await import('./serve.ts')).serve },
   seed: { summary: 'load data into the database', load: async () => (await import('./seed.ts')).seed },
-  openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi }
+  openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi },
+  verify: { summary: 'check a live server against the contract', load: async () => (await import('./verify.ts')).verify },
+  record: { summary: 'pull a live server\'s runs into the database', load: async () => (await import('./record.ts')).recordCommand }
 }
 
 function mainHelp (): string {
@@ -23,7 +25,14 @@ Global options:
   -v, --version  print the version`
 }
 
+// `pipelines-mock verify | head -3`: a reader that goes away ends the command quietly, as it would a Unix tool.
+function exitWhenStdoutCloses (error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(process.exitCode ?? 0)
+}
+
 export async function main (argv: string[]): Promise<number> {
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', exitWhenStdoutCloses)
   const verbose = argv.includes('--verbose')
   const args = argv.filter((arg) => arg !== '--verbose')
   const [name, ...rest] = args

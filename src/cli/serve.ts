@@ -1,5 +1,6 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
 import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
+import { COMPAT_NAMES } from '../contract/compat.ts'
 import { closeOnSignals, startServer } from '../server.ts'
 import { isWorker, reportListening, runPrimary } from '../workers.ts'
 import { parseFlags, print, printError, type Command } from './usage.ts'
@@ -21,14 +22,21 @@ const options = {
   'simulate-interval': { type: 'string' },
   'simulate-keep': { type: 'string' },
   'cache-mb': { type: 'string' },
-  workers: { type: 'string' }
+  workers: { type: 'string' },
+  compat: { type: 'string' },
+  'no-prefer': { type: 'boolean' },
+  latency: { type: 'string' },
+  'error-rate': { type: 'string' },
+  'error-status': { type: 'string' },
+  'fault-seed': { type: 'string' },
+  'journal-size': { type: 'string' }
 } as const
 
 export const serve: Command = {
   name: 'serve',
   help: `Usage: pipelines-mock serve [options]
 
-Serves GET /pipelines/{pipeline_id}/runs/ (plus /openapi.json, /docs, /__admin/health).
+Serves GET /pipelines/{pipeline_id}/runs/ (plus /openapi.json, /docs, /__admin/health, /__admin/requests).
 An empty database is filled with the demo data set on first start.
 
 Options:
@@ -44,6 +52,14 @@ Options:
   --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
   --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
   --workers N          processes sharing the port, 1 to 64 (env ${ENV.workers}, default 1)
+
+  --compat PROFILE     FastAPI/pydantic generation to mimic: ${COMPAT_NAMES.join(', ')} (env ${ENV.compat}, default current)
+  --no-prefer          ignore the Prefer header (code=, delay=) for strict fidelity runs (env ${ENV.noPrefer}=true)
+  --latency MS|MIN-MAX add latency to every runs answer, fixed or uniform in a range (env ${ENV.latency}, default off)
+  --error-rate RATE    share 0..1 of runs answers replaced by an error (env ${ENV.errorRate}, default 0)
+  --error-status LIST  status of injected errors: 500, 503 or 500,503 (env ${ENV.errorStatus}, default 500)
+  --fault-seed N       seed of latency and error draws, for reproducible runs (env ${ENV.faultSeed}, default random)
+  --journal-size N     requests kept for GET /__admin/requests, 0 turns it off (env ${ENV.journalSize}, default 1000)
 
 Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
   --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)

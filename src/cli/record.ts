@@ -1,0 +1,93 @@
+// `pipelines-mock record`: pull a live server's runs into the database, through the same validation as `seed import`.
+import { migrate } from '../db/migrate.ts'
+import { openDatabase } from '../db/open.ts'
+import { importRuns, type ImportResult } from '../data/import.ts'
+import { fetchRuns } from '../record/fetch.ts'
+import { redactRuns, type RedactOptions } from '../record/redact.ts'
+import { createClient } from '../verify/client.ts'
+import { PACKAGE_VERSION } from '../version.ts'
+import { parseRemote, REMOTE_HELP, remoteOptions, uuidFlag, type Remote } from './remote.ts'
+import { resolveDbPath } from './seed.ts'
+import { parseFlags, print, UsageError, type Command } from './usage.ts'
+
+const options = {
+  ...remoteOptions,
+  pipeline: { type: 'string', multiple: true },
+  db: { type: 'string' },
+  'redact-sql': { type: 'boolean' },
+  'redact-labels': { type: 'boolean' }
+} as const
+
+export interface RecordArgs {
+  remote: Remote
+  pipelineIds: string[]
+  dbPath: string
+  redact: Pick<RedactOptions, 'sql' | 'labels'>
+}
+
+export function parseRecordArgs (argv: string[], env: Record<string, string | undefined> = process.env): RecordArgs {
+  const { values } = parseFlags(argv, options)
+  const remote = parseRemote(values, env)
+  if (values.pipeline === undefined || values.pipeline.length === 0) throw new UsageError('--pipeline is required (repeat it for more pipelines)')
+  return {
+    remote,
+    pipelineIds: [...new Set(values.pipeline.map((id) => uuidFlag(id, '--pipeline')))],
+    dbPath: resolveDbPath(values.db, env),
+    redact: { sql: values['redact-sql'] === true, labels: values['redact-labels'] === true }
+  }
+}
+
+export interface RecordSummary extends ImportResult {
+  dbPath: string
+}
+
+/** Fetches every pipeline first; only then opens the database and imports them all in one transaction. */
+export async function record (args: RecordArgs): Promise<RecordSummary> {
+  const { remote } = args
+  const send = createClient({ baseUrl: remote.baseUrl, timeoutMs: remote.timeoutMs, retries: remote.retries, userAgent: `pipelines-mock-record/${PACKAGE_VERSION}` })
+  const secrets = [remote.token, remote.apiKey].filter((s): s is string => s !== undefined && s !== '')
+  const fetched: Array<{ source: string, runs: unknown[] }> = []
+  for (const pipelineId of args.pipelineIds) {
+    const runs = await fetchRuns({ send, pipelineId, token: remote.token, apiKey: remote.apiKey })
+    // Only runs that pass import's validation are written, so redacting what is not yet validated is safe.
+    fetched.push({ source: `GET /pipelines/${pipelineId}/runs/`, runs: redactRuns(runs, { ...args.redact, secrets }) })
+  }
+  const db = openDatabase(args.dbPath)
+  try {
+    migrate(db)
+    const result = db.transaction(() => fetched.reduce<ImportResult>((total, { source, runs }) => {
+      const imported = importRuns(db, runs, { source })
+      return { runs: total.runs + imported.runs, pipelines: total.pipelines + imported.pipelines }
+    }, { runs: 0, pipelines: 0 })).immediate()
+    return { ...result, dbPath: args.dbPath }
+  } finally {
+    db.close()
+  }
+}
+
+export const recordCommand: Command = {
+  name: 'record',
+  help: `Usage: pipelines-mock record --base-url URL --token T --pipeline ID... [options]
+
+Pulls a live server's runs (GET /pipelines/{ID}/runs/) into the database through the same path as
+seed import: everything is validated first (schema, UUIDs, timestamps, relational rules, consistency with
+the database), then upserted by id in one transaction; any problem and nothing is written. The token is
+never stored: it is removed from every recorded string.
+
+Options:
+${REMOTE_HELP}
+  --pipeline ID       a pipeline to record, repeatable
+  --db PATH           SQLite file (env PIPELINES_MOCK_DB, default ./data/pipelines-mock.sqlite)
+  --redact-sql        replace SQL text (step queries, Argo query parameters) with "SELECT … /* redacted <hash> */"
+  --redact-labels     replace Argo label and annotation values with "redacted-<hash>" (kept: the controller's
+                      workflows.argoproj.io/* labels and values that are the run's own ids)
+  -h, --help          show this help`,
+  async run (argv) {
+    const args = parseRecordArgs(argv)
+    const summary = await record(args)
+    const redacted = [args.redact.sql ? 'SQL' : '', args.redact.labels ? 'labels' : ''].filter((s) => s !== '')
+    print(`recorded ${summary.runs} runs of ${summary.pipelines} pipeline${summary.pipelines === 1 ? '' : 's'} from ${args.remote.baseUrl} into ${summary.dbPath}` +
+      (redacted.length === 0 ? '' : ` (${redacted.join(' and ')} redacted)`))
+    return 0
+  }
+}
