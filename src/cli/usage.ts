@@ -11,10 +11,17 @@ export interface Command {
   run: (argv: string[]) => Promise<number>
 }
 
+const helpOption = { help: { type: 'boolean', short: 'h' } } as const
+
+// Named so that declaration files can refer to it (node:util does not export its option types).
+export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<{
+  args: string[], options: T & typeof helpOption, allowPositionals: boolean, strict: true
+}>>
+
 /** parseArgs in strict mode; unknown flags and missing values become a UsageError. */
-export function parseFlags<T extends Options> (argv: string[], options: T, allowPositionals = false) {
+export function parseFlags<T extends Options> (argv: string[], options: T, allowPositionals = false): ParsedFlags<T> {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true })
+    return parseArgs({ args: argv, options: { ...options, ...helpOption }, allowPositionals, strict: true })
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
