@@ -3,8 +3,10 @@ import { STATUS_CODES } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createApiKeyCheck, createAuthenticator } from './auth.ts'
 import type { Config } from './config.ts'
+import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
 import type { Db } from './db/open.ts'
 import { errors, sendError } from './errors.ts'
+import { answerClientError, configureServer, serverOptions } from './http-server.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -30,20 +32,32 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     queries: createRunQueries(db)
   })
   const fallback = createFallback(handleRuns)
+  const cors = config.corsOrigins === false ? undefined : createCorsPolicy(config.corsOrigins)
 
   const app = Fastify({
     logger,
+    ...serverOptions(config.limits),
+    clientErrorHandler: answerClientError,
     exposeHeadRoutes: false,
-    return503OnClosing: true,
-    // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode goes to the same fallback.
+    // While closing, requests already on open connections are still served (with connection: close), not 503'd.
+    return503OnClosing: false,
+    // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode or a path parameter longer than
+    // maxParamLength goes to the same fallback; CORS preflights come first there too, as CORSMiddleware wraps the router.
     frameworkErrors: (error, request, reply) => {
-      if (error.code === 'FST_ERR_BAD_URL') return fallback(request, reply)
-      request.log.warn({ err: error }, 'framework error')
-      return sendError(reply, errors.notFound)
+      request.log.debug({ code: error.code }, 'routed by the fallback')
+      if (cors !== undefined && answerPreflight(cors, request, reply)) return reply
+      return fallback(request, reply)
     }
   })
+  configureServer(app, config.limits)
+  if (cors !== undefined) registerCors(app, cors)
 
   app.setNotFoundHandler(fallback)
+  // Starlette answers unrouted requests before it reads a body; Fastify would parse one first (and answer 400/413/415).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) fallback(request, reply)
+    done()
+  })
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
     if (status >= 500) {

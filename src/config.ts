@@ -1,4 +1,6 @@
 // Server configuration: flags over environment over defaults, validated; the only reader of the environment.
+import { DEFAULT_LIMITS, type ServerLimits } from './http-server.ts'
+
 export interface Config {
   host: string
   port: number
@@ -8,6 +10,11 @@ export interface Config {
   adminToken: string | undefined
   logLevel: LogLevel
   seedDemo: boolean
+  /** Open the database read-only: no migration, no seeding, no writes. */
+  readOnly: boolean
+  /** Origins allowed by CORS (`*`: all; `scheme://host:*`: any port); false turns CORS off. */
+  corsOrigins: readonly string[] | false
+  limits: ServerLimits
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -23,6 +30,13 @@ export interface ConfigFlags {
   'admin-token'?: string
   'log-level'?: string
   'no-seed'?: boolean
+  'read-only'?: boolean
+  'cors-origin'?: string[]
+  'no-cors'?: boolean
+  'max-connections'?: string
+  'keep-alive-timeout'?: string
+  'headers-timeout'?: string
+  'request-timeout'?: string
 }
 
 export const ENV = {
@@ -33,7 +47,14 @@ export const ENV = {
   apiKeys: 'PIPELINES_MOCK_API_KEYS',
   adminToken: 'PIPELINES_MOCK_ADMIN_TOKEN',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
-  noSeed: 'PIPELINES_MOCK_NO_SEED'
+  noSeed: 'PIPELINES_MOCK_NO_SEED',
+  readOnly: 'PIPELINES_MOCK_READ_ONLY',
+  corsOrigins: 'PIPELINES_MOCK_CORS_ORIGINS',
+  noCors: 'PIPELINES_MOCK_NO_CORS',
+  maxConnections: 'PIPELINES_MOCK_MAX_CONNECTIONS',
+  keepAliveTimeout: 'PIPELINES_MOCK_KEEP_ALIVE_TIMEOUT',
+  headersTimeout: 'PIPELINES_MOCK_HEADERS_TIMEOUT',
+  requestTimeout: 'PIPELINES_MOCK_REQUEST_TIMEOUT'
 } as const
 
 export const DEFAULTS = {
@@ -41,7 +62,9 @@ export const DEFAULTS = {
   port: 8000,
   dbPath: './data/pipelines-mock.sqlite',
   tokens: ['demo-token'],
-  logLevel: 'info' as LogLevel
+  logLevel: 'info' as LogLevel,
+  // A frontend dev server on another local port, without credentials.
+  corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']
 }
 
 export class ConfigError extends Error {}
@@ -57,7 +80,10 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     apiKeys: parseList('--api-key', flags['api-key'], env[ENV.apiKeys]) ?? [],
     adminToken: optionalSecret('--admin-token', flags['admin-token'] ?? env[ENV.adminToken]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
-    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed]))
+    seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
+    readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
+    corsOrigins: parseCors(flags, env),
+    limits: parseLimits(flags, env)
   }
 }
 
@@ -101,4 +127,38 @@ function parseBoolean (name: string, value: string | undefined): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false
   if (value === '1' || value === 'true') return true
   throw new ConfigError(`invalid ${name} "${value}": expected true or false`)
+}
+
+function parseCors (flags: ConfigFlags, env: Env): readonly string[] | false {
+  const off = flags['no-cors'] === true || parseBoolean(ENV.noCors, env[ENV.noCors])
+  const origins = parseList('--cors-origin', flags['cors-origin'], env[ENV.corsOrigins])
+  if (off && flags['cors-origin'] !== undefined) throw new ConfigError('--no-cors and --cors-origin contradict each other')
+  if (off) return false
+  for (const origin of origins ?? []) {
+    if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/i.test(origin)) {
+      throw new ConfigError(`invalid --cors-origin "${origin}": expected scheme://host[:port] (":*" for any port) or "*"`)
+    }
+  }
+  return origins ?? DEFAULTS.corsOrigins
+}
+
+function parseLimits (flags: ConfigFlags, env: Env): ServerLimits {
+  const limit = (flag: keyof ConfigFlags, name: keyof typeof ENV, fallback: number): number => {
+    const value = (flags[flag] as string | undefined) ?? env[ENV[name]]
+    if (value === undefined) return fallback
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2_147_483_647) {
+      throw new ConfigError(`invalid --${flag} "${value}": expected a positive integer (--${flag} / ${ENV[name]})`)
+    }
+    return Number(value)
+  }
+  const limits = {
+    maxConnections: limit('max-connections', 'maxConnections', DEFAULT_LIMITS.maxConnections),
+    keepAliveTimeout: limit('keep-alive-timeout', 'keepAliveTimeout', DEFAULT_LIMITS.keepAliveTimeout),
+    headersTimeout: limit('headers-timeout', 'headersTimeout', DEFAULT_LIMITS.headersTimeout),
+    requestTimeout: limit('request-timeout', 'requestTimeout', DEFAULT_LIMITS.requestTimeout)
+  }
+  if (limits.headersTimeout > limits.requestTimeout) {
+    throw new ConfigError(`--headers-timeout (${limits.headersTimeout}) must not exceed --request-timeout (${limits.requestTimeout})`)
+  }
+  return limits
 }

@@ -1,6 +1,7 @@
 // GET /pipelines/{pipeline_id}/runs/: auth, then UUID validation, then the pipeline lookup and the runs.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Authenticator } from '../auth.ts'
+import { firstHeader } from '../contract/headers.ts'
 import { parseUuid, type UuidMessageStyle } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
 import { errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
@@ -36,15 +37,11 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
     }
     if (problems.length > 0 || !pipeline.ok) return sendError(reply, validationError(problems))
 
-    const apiKeyError = deps.checkApiKey(headerValue(request.headers['api-key']))
+    const apiKeyError = deps.checkApiKey(firstHeader(request.raw.rawHeaders, 'api-key'))
     if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
 
     if (!deps.queries.pipelineExists(pipeline.uuid)) return sendError(reply, errors.pipelineNotFound)
     const versionId = version?.ok === true ? version.uuid : undefined
     return sendJson(reply, Buffer.from(deps.queries.listRunsJson(pipeline.uuid, versionId)))
   }
-}
-
-function headerValue (value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
 }

@@ -1,0 +1,91 @@
+// The Node HTTP server under Fastify: size, time and connection limits, and uvicorn's answers where Node answers itself.
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+
+export interface ServerLimits {
+  /** Open connections beyond this are closed as they arrive. */
+  maxConnections: number
+  /** Milliseconds an idle keep-alive connection stays open. */
+  keepAliveTimeout: number
+  /** Milliseconds a client has to send the request line and headers. */
+  headersTimeout: number
+  /** Milliseconds a client has to send the whole request. */
+  requestTimeout: number
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 1024,
+  keepAliveTimeout: 72_000,
+  headersTimeout: 10_000,
+  requestTimeout: 30_000
+}
+
+/** Request line plus headers, in bytes (Node's default; h11's limit too). */
+export const MAX_HEADER_SIZE = 16 * 1024
+/** Request bodies (only /__admin reads one), in bytes. */
+export const BODY_LIMIT = 10 * 1024 * 1024
+/** A socket with no traffic either way (a client that stopped reading) is closed after this many milliseconds. */
+export const IDLE_SOCKET_TIMEOUT = 120_000
+// Node checks headersTimeout/requestTimeout on this period (default 30 s, which lets a slow client stay 30 s longer).
+const TIMEOUT_CHECK_INTERVAL = 1_000
+
+/** The Fastify constructor options that carry the limits down to the Node server. */
+export function serverOptions (limits: ServerLimits) {
+  return {
+    bodyLimit: BODY_LIMIT,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    requestTimeout: limits.requestTimeout,
+    connectionTimeout: Math.max(IDLE_SOCKET_TIMEOUT, limits.keepAliveTimeout + 1_000),
+    http: {
+      maxHeaderSize: MAX_HEADER_SIZE,
+      headersTimeout: limits.headersTimeout,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL,
+      // Node answers an HTTP/1.1 request without Host with a bare 400; uvicorn (httptools) serves it.
+      requireHostHeader: false
+    }
+  }
+}
+
+const INVALID_REQUEST = 'Invalid HTTP request received.'
+
+interface ClientError extends Error {
+  code?: string
+}
+
+/**
+ * Answers a request Node's parser rejected as uvicorn does (400, text/plain, connection: close); 431 for oversized
+ * headers and 408 for a client too slow to send them. Logs the code only: the error carries the raw request bytes.
+ */
+export function answerClientError (this: FastifyInstance, error: ClientError, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  this.log.debug({ code: error.code, status }, 'request rejected by the HTTP parser')
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const answer = `HTTP/1.1 ${status} ${STATUS_CODES[status] as string}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+    `content-length: ${INVALID_REQUEST.length}\r\nconnection: close\r\n\r\n${INVALID_REQUEST}`
+  socket.end(answer, () => socket.destroy())
+}
+
+/**
+ * Connection cap, and Expect headers handled as uvicorn does. (CONNECT stays Node's: with no tunnel handler the
+ * connection is closed unanswered, where uvicorn would route it to a 404.)
+ */
+export function configureServer (app: FastifyInstance, limits: ServerLimits): void {
+  const server = app.server as Server
+  server.maxConnections = limits.maxConnections
+  server.on('drop', (peer?: { remoteAddress?: string }) => {
+    app.log.warn({ remoteAddress: peer?.remoteAddress }, `connection refused: ${limits.maxConnections} connections open (--max-connections)`)
+  })
+  // Node answers 417 to any Expect other than 100-continue; uvicorn ignores the header.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => server.emit('request', request, response))
+  // Node writes "100 Continue" at once, and for a pipelined request into the middle of the answer before it; uvicorn
+  // writes it only once the app reads the body (which the contract routes never do), so it is sent only then.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    request.once('resume', () => { if (!response.headersSent) response.writeContinue() })
+    server.emit('request', request, response)
+  })
+}
