@@ -1,10 +1,11 @@
-// The `serve` process: open and migrate the database, seed the demo set when empty, listen, close gracefully.
+// The `serve` process: open and migrate the database (or check it, read-only), seed the demo set when empty, listen,
+// close gracefully.
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp, REDACTED_HEADERS } from './app.ts'
 import type { Config } from './config.ts'
-import { migrate } from './db/migrate.ts'
-import { openDatabase, type Db } from './db/open.ts'
+import { assertCurrentSchema, migrate } from './db/migrate.ts'
+import { databaseError, openDatabase, type Db } from './db/open.ts'
 import { isEmpty, loadDemo } from './db/seed-demo.ts'
 
 export interface RunningServer {
@@ -23,22 +24,43 @@ export function loggerOptions (config: Config, pretty = process.stdout.isTTY): F
 }
 
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
-  const db = openDatabase(config.dbPath)
+  const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
   try {
-    migrate(db)
-    if (config.seedDemo && isEmpty(db)) loadDemo(db)
+    prepareDatabase(db, config)
   } catch (error) {
     db.close()
-    throw error
+    throw databaseError(config.dbPath, error, { readOnly: config.readOnly })
   }
   const app = await buildApp({ config, db, logger })
-  const url = await app.listen({ host: config.host, port: config.port })
+  let url: string
+  try {
+    url = await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await app.close()
+    db.close()
+    throw listenError(config, error)
+  }
   let closing: Promise<void> | undefined
   const close = async () => {
     closing ??= app.close().finally(() => db.close())
     return closing
   }
   return { app, db, url, close }
+}
+
+/** Read-only: the schema must already be current, and nothing is written. */
+function prepareDatabase (db: Db, config: Config): void {
+  if (config.readOnly) return assertCurrentSchema(db)
+  migrate(db)
+  if (config.seedDemo && isEmpty(db)) loadDemo(db)
+}
+
+function listenError (config: Config, error: unknown): Error {
+  const code = (error as { code?: unknown }).code
+  const reason = code === 'EADDRINUSE'
+    ? 'the port is in use (choose another --port, or 0 for a free one)'
+    : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : (error as Error).message
+  return new Error(`cannot listen on ${config.host}:${config.port}: ${reason}`)
 }
 
 /** Closes the server on SIGTERM/SIGINT after in-flight requests finish, then exits 0. */

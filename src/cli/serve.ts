@@ -11,7 +11,14 @@ const options = {
   'api-key': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'log-level': { type: 'string' },
-  'no-seed': { type: 'boolean' }
+  'no-seed': { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+  'cors-origin': { type: 'string', multiple: true },
+  'no-cors': { type: 'boolean' },
+  'max-connections': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -30,6 +37,14 @@ Options:
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
+  --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
+  --cors-origin ORIGIN allowed CORS origin, repeatable; scheme://host:* for any port, * for all
+                       (env ${ENV.corsOrigins}, comma-separated; default http://localhost:*, http://127.0.0.1:*, http://[::1]:*)
+  --no-cors            no CORS headers at all (env ${ENV.noCors}=true)
+  --max-connections N  open connections beyond N are closed (env ${ENV.maxConnections}, default 1024)
+  --keep-alive-timeout MS   idle keep-alive connections close after MS (env ${ENV.keepAliveTimeout}, default 72000)
+  --headers-timeout MS      a client must send its headers within MS (env ${ENV.headersTimeout}, default 10000)
+  --request-timeout MS      a client must send its whole request within MS (env ${ENV.requestTimeout}, default 30000)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)

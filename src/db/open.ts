@@ -1,6 +1,6 @@
-// Opens the SQLite database with the pragmas every connection needs; creates the parent directory.
+// Opens the SQLite database with the pragmas every connection needs; creates the parent directory; clear errors.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export type Db = Database.Database
@@ -13,8 +13,11 @@ export class DatabaseOpenError extends Error {}
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true
-  if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true })
-  let db: Db
+  if (path !== ':memory:' && !readOnly) createDirectory(dirname(path))
+  if (path !== ':memory:' && readOnly && !existsSync(path)) {
+    throw new DatabaseOpenError(`database ${path} does not exist (--read-only serves an existing database)`)
+  }
+  let db: Db | undefined
   try {
     db = new Database(path, { readonly: readOnly, fileMustExist: readOnly })
     db.pragma('busy_timeout = 5000')
@@ -24,11 +27,38 @@ export function openDatabase (path: string, options: OpenOptions = {}): Db {
     // Reading the schema proves this is an SQLite file before anything is written to it.
     db.prepare('SELECT count(*) FROM sqlite_schema').get()
   } catch (error) {
-    throw new DatabaseOpenError(`cannot open database ${path}: ${describe(error)}`)
+    db?.close()
+    throw databaseError(path, error, options)
   }
   return db
 }
 
-function describe (error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+function createDirectory (directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true })
+  } catch (error) {
+    throw new DatabaseOpenError(`cannot create the database directory ${directory}: ${(error as Error).message}`)
+  }
+}
+
+/** One line naming the database, SQLite's words and the likely way out. */
+export function databaseError (path: string, error: unknown, options: OpenOptions = {}): DatabaseOpenError {
+  if (error instanceof DatabaseOpenError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  const hint = hintFor((error as { code?: unknown }).code, path, options.readOnly === true)
+  return new DatabaseOpenError(`database ${path}: ${message}${hint === undefined ? '' : ` (${hint})`}`)
+}
+
+function hintFor (code: unknown, path: string, readOnly: boolean): string | undefined {
+  if (typeof code !== 'string') return undefined
+  if (code === 'SQLITE_NOTADB') return 'not an SQLite database: point --db at another file'
+  if (code.startsWith('SQLITE_CORRUPT')) return 'the file is damaged: restore it or start a new one'
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'another process holds a lock on it: stop it or use another --db'
+  if (code.startsWith('SQLITE_READONLY') && readOnly) {
+    return `a WAL database needs ${path}-shm beside it: make the directory writable, or once run sqlite3 ${path} 'PRAGMA journal_mode=DELETE'`
+  }
+  if (code.startsWith('SQLITE_READONLY')) return 'no permission to write the file or its directory: fix the permissions, or serve it with --read-only'
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'the path must name a file in a directory this process can use'
+  if (code === 'SQLITE_FULL') return 'the disk is full'
+  return undefined
 }
