@@ -1,6 +1,6 @@
 // Opens the SQLite database with the pragmas every connection needs; creates the parent directory; clear errors.
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export type Db = Database.Database
@@ -13,7 +13,10 @@ export class DatabaseOpenError extends Error {}
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true
-  if (path !== ':memory:' && !readOnly) createDirectory(dirname(path))
+  if (path !== ':memory:' && !readOnly) {
+    createDirectory(dirname(path))
+    refuseUnwritable(path)
+  }
   if (path !== ':memory:' && readOnly && !existsSync(path)) {
     throw new DatabaseOpenError(`database ${path} does not exist (--read-only serves an existing database)`)
   }
@@ -38,6 +41,16 @@ function createDirectory (directory: string): void {
     mkdirSync(directory, { recursive: true })
   } catch (error) {
     throw new DatabaseOpenError(`cannot create the database directory ${directory}: ${(error as Error).message}`)
+  }
+}
+
+// SQLite would quietly open an unwritable file read-only, and the first write would fail much later.
+function refuseUnwritable (path: string): void {
+  if (!existsSync(path)) return
+  try {
+    accessSync(path, constants.W_OK)
+  } catch {
+    throw new DatabaseOpenError(`database ${path} is not writable (no write permission): serve it with --read-only, or fix its permissions`)
   }
 }
 
