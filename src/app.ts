@@ -7,6 +7,7 @@ import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
 import type { Db } from './db/open.ts'
 import { errors, sendError } from './errors.ts'
 import { answerClientError, configureServer, serverOptions } from './http-server.ts'
+import { adminRoutes } from './routes/admin.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -25,6 +26,8 @@ export const REDACTED_HEADERS = [
   'req.headers["x-admin-token"]'
 ]
 
+const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
+
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
@@ -41,10 +44,11 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     exposeHeadRoutes: false,
     // While closing, requests already on open connections are still served (with connection: close), not 503'd.
     return503OnClosing: false,
-    // Routing decisions (404/405/307) follow Starlette, so a URL Fastify cannot decode or a path parameter longer than
-    // maxParamLength goes to the same fallback; CORS preflights come first there too, as CORSMiddleware wraps the router.
+    // Routing decisions (404/405/307) follow Starlette on the raw URL, so a URL Fastify's router gives up on
+    // (one it cannot decode, a parameter over its length limit) goes to the same fallback; CORS preflights come
+    // first there too, as CORSMiddleware wraps the router.
     frameworkErrors: (error, request, reply) => {
-      request.log.debug({ code: error.code }, 'routed by the fallback')
+      request.log.debug({ err: error }, 'router error, answered by the Starlette fallback')
       if (cors !== undefined && answerPreflight(cors, request, reply)) return reply
       return fallback(request, reply)
     }
@@ -53,13 +57,16 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   if (cors !== undefined) registerCors(app, cors)
 
   app.setNotFoundHandler(fallback)
-  // Starlette answers unrouted requests before it reads a body; Fastify would parse one first (and answer 400/413/415).
+  // Starlette answers unrouted requests before it reads a body; Fastify would read and parse one first.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.is404) fallback(request, reply)
     done()
   })
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
+    // Starlette routes before anyone reads a body, so a body Fastify could not parse (bad JSON, unknown
+    // content type, too large) must not change the contract's answer (405, 404, 307 or the endpoint's own).
+    if (status < 500 && (request.is404 || request.routeOptions.url === RUNS_ROUTE)) return fallback(request, reply)
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error')
       return sendError(reply, errors.internal)
@@ -68,8 +75,10 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     return sendError(reply, { status, body: Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? 'Error' })) })
   })
 
-  app.get('/pipelines/:pipeline_id/runs/', (request, reply) => fallback(request, reply))
+  app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
+  // Off without an admin token: its paths then answer 404 like any unknown path.
+  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit })
   await registerDocs(app)
   return app
 }

@@ -8,6 +8,8 @@ export interface Config {
   tokens: string[]
   apiKeys: string[]
   adminToken: string | undefined
+  /** Largest request body the /__admin endpoints read, in bytes. */
+  adminBodyLimit: number
   logLevel: LogLevel
   seedDemo: boolean
   /** Open the database read-only: no migration, no seeding, no writes. */
@@ -28,6 +30,7 @@ export interface ConfigFlags {
   token?: string[]
   'api-key'?: string[]
   'admin-token'?: string
+  'admin-body-limit'?: string
   'log-level'?: string
   'no-seed'?: boolean
   'read-only'?: boolean
@@ -46,6 +49,7 @@ export const ENV = {
   tokens: 'PIPELINES_MOCK_TOKENS',
   apiKeys: 'PIPELINES_MOCK_API_KEYS',
   adminToken: 'PIPELINES_MOCK_ADMIN_TOKEN',
+  adminBodyLimit: 'PIPELINES_MOCK_ADMIN_BODY_LIMIT',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
   noSeed: 'PIPELINES_MOCK_NO_SEED',
   readOnly: 'PIPELINES_MOCK_READ_ONLY',
@@ -62,6 +66,7 @@ export const DEFAULTS = {
   port: 8000,
   dbPath: './data/pipelines-mock.sqlite',
   tokens: ['demo-token'],
+  adminBodyLimit: 50 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
   // A frontend dev server on another local port, without credentials.
   corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']
@@ -79,6 +84,7 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     tokens: parseList('--token', flags.token, env[ENV.tokens]) ?? DEFAULTS.tokens,
     apiKeys: parseList('--api-key', flags['api-key'], env[ENV.apiKeys]) ?? [],
     adminToken: optionalSecret('--admin-token', flags['admin-token'] ?? env[ENV.adminToken]),
+    adminBodyLimit: parseByteSize(flags['admin-body-limit'] ?? env[ENV.adminBodyLimit]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
     seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
     readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
@@ -113,6 +119,19 @@ function optionalSecret (name: string, value: string | undefined): string | unde
   if (value === undefined) return undefined
   if (value.length < 8 || /\s/.test(value)) throw new ConfigError(`${name} must be at least 8 characters with no whitespace`)
   return value
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 * 1024, gb: 1024 * 1024 * 1024 }
+
+/** `52428800`, `512kb`, `50mb`, `1gb` (binary units, any case). */
+export function parseByteSize (value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.adminBodyLimit
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim())
+  const bytes = match === null ? NaN : Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? NaN)
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new ConfigError(`invalid body limit "${value}": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / ${ENV.adminBodyLimit})`)
+  }
+  return bytes
 }
 
 function parseLogLevel (value: string | undefined): LogLevel {

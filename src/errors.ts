@@ -24,9 +24,18 @@ export const errors = {
   invalidCredentials: detail(401, 'Could not validate credentials', BEARER_CHALLENGE),
   invalidApiKey: detail(401, 'Invalid API key'),
   pipelineNotFound: detail(404, 'Pipeline not found'),
+  // The /__admin endpoints: a missing admin token as HTTPBearer says it, a wrong one in the same shape.
+  adminNotAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
+  adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
+  payloadTooLarge: detail(413, 'Request Entity Too Large'),
+  unsupportedMediaType: detail(415, 'Unsupported Media Type'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>
+
+// uvicorn answers a request it cannot parse (bad request line, raw non-ASCII in the target) before the app sees it.
+export const INVALID_HTTP_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n' +
+  'connection: close\r\ncontent-length: 30\r\n\r\nInvalid HTTP request received.', 'latin1')
 
 export interface UuidProblem {
   loc: readonly ['path' | 'query', string]
@@ -55,4 +64,25 @@ export function sendError (reply: FastifyReply, error: ContractError): FastifyRe
 // A string body would get "; charset=utf-8" appended by Fastify; a Buffer keeps the header exact.
 export function sendJson (reply: FastifyReply, body: Buffer, status = 200): FastifyReply {
   return reply.code(status).header('content-type', 'application/json').send(body)
+}
+
+export interface BodyProblem {
+  type: string
+  /** Path into the body after `body`, e.g. [3, 'run_steps', 0, 'finished_at']. */
+  loc: ReadonlyArray<string | number>
+  msg: string
+  input?: unknown
+  ctx?: Record<string, unknown>
+}
+
+/** FastAPI's 422 body for request-body errors: `{"detail":[{"type","loc":["body",…],"msg",…}]}`. */
+export function bodyValidationError (problems: readonly BodyProblem[]): ContractError {
+  const items = problems.map((p) => ({
+    type: p.type,
+    loc: ['body', ...p.loc],
+    msg: p.msg,
+    ...(p.input === undefined ? {} : { input: p.input }),
+    ...(p.ctx === undefined ? {} : { ctx: p.ctx })
+  }))
+  return { status: 422, body: Buffer.from(JSON.stringify({ detail: items })) }
 }

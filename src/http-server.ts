@@ -1,9 +1,11 @@
-// The Node HTTP server under Fastify: size, time and connection limits, and uvicorn's answers where Node answers itself.
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+// The Node HTTP server under Fastify: size, time and connection limits, a shutdown that loses no request, and
+// uvicorn's answers where Node would answer itself.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
+import { INVALID_HTTP_REQUEST } from './errors.ts'
 
 export interface ServerLimits {
   /** Open connections beyond this are closed as they arrive. */
@@ -25,8 +27,6 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 /** Request line plus headers, in bytes (Node's default; h11's limit too). */
 export const MAX_HEADER_SIZE = 16 * 1024
-/** Request bodies (only /__admin reads one), in bytes. */
-export const BODY_LIMIT = 10 * 1024 * 1024
 /** A socket with no traffic either way (a client that stopped reading) is closed after this many milliseconds. */
 export const IDLE_SOCKET_TIMEOUT = 120_000
 /** At shutdown: the listener, then idle connections, close once no connection, then no request, came for this long. */
@@ -39,41 +39,30 @@ const TIMEOUT_CHECK_INTERVAL = 1_000
 /** The Fastify constructor options that carry the limits down to the Node server. */
 export function serverOptions (limits: ServerLimits) {
   return {
-    bodyLimit: BODY_LIMIT,
     keepAliveTimeout: limits.keepAliveTimeout,
     requestTimeout: limits.requestTimeout,
     connectionTimeout: Math.max(IDLE_SOCKET_TIMEOUT, limits.keepAliveTimeout + 1_000),
     http: {
       maxHeaderSize: MAX_HEADER_SIZE,
       headersTimeout: limits.headersTimeout,
-      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL,
-      // Node answers an HTTP/1.1 request without Host with a bare 400; uvicorn (httptools) serves it.
-      requireHostHeader: false
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL
     }
   }
 }
 
-const INVALID_REQUEST = 'Invalid HTTP request received.'
-
-interface ClientError extends Error {
-  code?: string
-}
-
 /**
- * Answers a request Node's parser rejected as uvicorn does (400, text/plain, connection: close); 431 for oversized
- * headers and 408 for a client too slow to send them. Logs the code only: the error carries the raw request bytes.
+ * A request Node's parser rejects (bad request line, raw non-ASCII target, headers over MAX_HEADER_SIZE) gets
+ * uvicorn's 400; a client too slow to send its request is dropped. Logs the code only: the error carries the raw
+ * request bytes, tokens included.
  */
-export function answerClientError (this: FastifyInstance, error: ClientError, socket: Duplex): void {
+export function answerClientError (this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-  this.log.debug({ code: error.code, status }, 'request rejected by the HTTP parser')
-  if (!socket.writable) {
+  this.log.debug({ code: error.code }, 'request rejected by the HTTP parser')
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     socket.destroy()
     return
   }
-  const answer = `HTTP/1.1 ${status} ${STATUS_CODES[status] as string}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
-    `content-length: ${INVALID_REQUEST.length}\r\nconnection: close\r\n\r\n${INVALID_REQUEST}`
-  socket.end(answer, () => socket.destroy())
+  socket.end(INVALID_HTTP_REQUEST)
 }
 
 /**

@@ -57,10 +57,10 @@ function prepareDatabase (db: Db, config: Config): void {
 
 function listenError (config: Config, error: unknown): Error {
   const code = (error as { code?: unknown }).code
-  const reason = code === 'EADDRINUSE'
-    ? 'the port is in use (choose another --port, or 0 for a free one)'
-    : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : (error as Error).message
-  return new Error(`cannot listen on ${config.host}:${config.port}: ${reason}`)
+  const hint = code === 'EADDRINUSE'
+    ? ' (choose another --port, or 0 for a free one)'
+    : code === 'EACCES' ? ' (ports below 1024 need privileges)' : ''
+  return new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}${hint}`)
 }
 
 /** Closes the server on SIGTERM/SIGINT after in-flight requests finish, then exits 0. */

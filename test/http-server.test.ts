@@ -53,15 +53,14 @@ describe('slow and idle clients', () => {
       clearInterval(trickle)
     }
     expect(sent).toBeLessThan(head.length)
-    expect(received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
-    expect(received()).toContain(PARSER_TEXT)
+    expect(received()).toBe('')
   })
 
   it('drops a connection that never sends a byte', async () => {
     const idle = await openSocket(port)
     const { received, closed } = watch(idle)
     await closed
-    expect(received()).toMatch(/^(HTTP\/1\.1 408 |$)/)
+    expect(received()).toBe('')
   })
 
   it('drops a client that sends a body byte by byte (request timeout)', async () => {
@@ -76,7 +75,7 @@ describe('slow and idle clients', () => {
       clearInterval(trickle)
     }
     expect(sent).toBeLessThan(4_000)
-    expect(received()).toMatch(/^HTTP\/1\.1 408 /)
+    expect(received()).toBe('')
   })
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
@@ -101,22 +100,22 @@ describe('sizes', () => {
   })
   afterAll(async () => app.close())
 
-  it('answers headers over 16 KiB with 431 and uvicorn\'s text, and serves 15 KiB', async () => {
+  it('answers headers over 16 KiB with uvicorn\'s 400 (as h11 refuses them), and serves 15 KiB', async () => {
     const big = parseAnswer((await exchange(port, Buffer.from(runsRequest(id, `X-Big: ${'b'.repeat(17_000)}\r\n`)))).raw)
-    expect([big?.status, big?.headers['content-type'], big?.body.toString()]).toEqual([431, 'text/plain; charset=utf-8', PARSER_TEXT])
+    expect([big?.status, big?.headers['content-type'], big?.body.toString()]).toEqual([400, 'text/plain; charset=utf-8', PARSER_TEXT])
     const fits = parseAnswer((await exchange(port, Buffer.from(runsRequest(id, `X-Big: ${'b'.repeat(15_000)}\r\n`)))).raw)
     expect(fits?.status).toBe(200)
   })
 
-  it('bounds the URL by the same limit: a 10 KiB pipeline id gets its 422, a 20 KiB one the parser\'s 431', async () => {
+  it('bounds the URL by the same limit: a 10 KiB pipeline id gets its 422, a 20 KiB one the parser\'s 400', async () => {
     const long = parseAnswer((await exchange(port, Buffer.from(runsRequest('z'.repeat(10_240))))).raw)
     expect(long?.status).toBe(422)
     expect(JSON.parse(long?.body.toString() ?? '').detail[0].input).toBe('z'.repeat(10_240))
     const tooLong = parseAnswer((await exchange(port, Buffer.from(runsRequest('z'.repeat(20_480))))).raw)
-    expect(tooLong?.status).toBe(431)
+    expect([tooLong?.status, tooLong?.body.toString()]).toEqual([400, PARSER_TEXT])
   })
 
-  it('refuses a body over 10 MiB where one is read, and never reads one on a contract path', async () => {
+  it('refuses a body over the limit where one is read, and never reads one on a contract path', async () => {
     const body = JSON.stringify({ big: 'x'.repeat(10 * 1024 * 1024) })
     const echo = await app.app.inject({ method: 'POST', url: '/__test/echo', headers: { 'content-type': 'application/json' }, payload: body })
     expect([echo.statusCode, echo.json()]).toEqual([413, { detail: 'Payload Too Large' }])

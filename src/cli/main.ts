@@ -1,4 +1,5 @@
 // The `pipelines-mock` CLI: dispatch to one command; exit 0 on success, 1 on failure, 2 on bad usage.
+import { pathToFileURL } from 'node:url'
 import { PACKAGE_VERSION } from '../version.ts'
 import { printError, print, UsageError, type Command } from './usage.ts'
 
@@ -57,4 +58,9 @@ function reportFailure (error: unknown, verbose: boolean): number {
   printError(message)
   if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`)
   return 1
+}
+
+// Run directly (`npm run dev` runs this file under tsx watch); the installed CLI goes through bin/pipelines-mock.js.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2))
 }

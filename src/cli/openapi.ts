@@ -22,7 +22,11 @@ Options:
     const text = renderOpenApi()
     if (values.out === undefined) process.stdout.write(text)
     else {
-      writeFileSync(values.out, text)
+      try {
+        writeFileSync(values.out, text)
+      } catch (error) {
+        throw new Error(`cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+      }
       print(`wrote ${values.out}`)
     }
     return 0

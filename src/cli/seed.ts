@@ -1,7 +1,11 @@
-// `pipelines-mock seed <demo>`: replace or add data in the SQLite database.
+// `pipelines-mock seed <demo|generate|import|export>`: replace, add or read out the data in the SQLite database.
+import { once } from 'node:events'
+import { createWriteStream, renameSync, rmSync } from 'node:fs'
 import { DEFAULTS, ENV } from '../config.ts'
+import { parseTimestamp } from '../contract/timestamps.ts'
+import { parseUuid } from '../contract/uuid.ts'
 import { migrate } from '../db/migrate.ts'
-import { openDatabase } from '../db/open.ts'
+import { openDatabase, type Db } from '../db/open.ts'
 import { loadDemo } from '../db/seed-demo.ts'
 import { parseFlags, print, UsageError, type Command } from './usage.ts'
 
@@ -11,35 +15,183 @@ export function resolveDbPath (flag: string | undefined, env = process.env): str
   return flag ?? env[ENV.db] ?? DEFAULTS.dbPath
 }
 
+/** Opens and migrates the database, runs `work`, and closes it whatever happens. */
+async function withDatabase<T> (path: string, work: (db: Db) => T | Promise<T>, readOnly = false): Promise<T> {
+  const db = openDatabase(path, { readOnly })
+  try {
+    if (!readOnly) migrate(db)
+    return await work(db)
+  } finally {
+    db.close()
+  }
+}
+
+const GENERATE_DEFAULTS = { pipelines: 10, versions: 3, runs: 100, steps: 5, randomSeed: 1 }
+
+function wholeNumber (flag: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
+    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got "${value}"`)
+  }
+  return Number(value)
+}
+
+function integer (flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${flag} must be an integer, got "${value}"`)
+  return Number(value)
+}
+
+function uuidFlag (flag: string, value: string): string {
+  const parsed = parseUuid(value)
+  if (!parsed.ok) throw new UsageError(`--${flag} "${value}" is not a UUID: ${parsed.error}`)
+  return parsed.uuid
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+
 const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
   async demo (argv) {
     const { values } = parseFlags(argv, dbOption)
     const path = resolveDbPath(values.db)
-    const db = openDatabase(path)
-    try {
-      migrate(db)
-      const count = loadDemo(db)
-      print(`loaded the demo data set (${count} runs) into ${path}`)
-    } finally {
-      db.close()
-    }
+    const count = await withDatabase(path, (db) => loadDemo(db))
+    print(`loaded the demo data set (${count} runs) into ${path}`)
     return 0
+  },
+
+  async generate (argv) {
+    const { values } = parseFlags(argv, {
+      ...dbOption,
+      pipelines: { type: 'string' },
+      versions: { type: 'string' },
+      runs: { type: 'string' },
+      steps: { type: 'string' },
+      'random-seed': { type: 'string' },
+      now: { type: 'string' },
+      append: { type: 'boolean' }
+    })
+    const options = {
+      pipelines: wholeNumber('pipelines', values.pipelines, GENERATE_DEFAULTS.pipelines),
+      versions: wholeNumber('versions', values.versions, GENERATE_DEFAULTS.versions, 1),
+      runs: wholeNumber('runs', values.runs, GENERATE_DEFAULTS.runs),
+      steps: wholeNumber('steps', values.steps, GENERATE_DEFAULTS.steps, 1),
+      randomSeed: integer('random-seed', values['random-seed'], GENERATE_DEFAULTS.randomSeed),
+      append: values.append === true
+    }
+    const now = values.now === undefined ? undefined : parseTimestamp(values.now)
+    if (values.now !== undefined && now === undefined) throw new UsageError(`--now must be an RFC 3339 date-time, got "${values.now}"`)
+    const path = resolveDbPath(values.db)
+    const { createProgress } = await import('./progress.ts')
+    const { generateIntoDatabase } = await import('../data/generate-into.ts')
+    const total = options.pipelines * options.runs
+    const progress = createProgress({ label: 'generating runs', total, linesFrom: 100_000 })
+    const started = Date.now()
+    const result = await withDatabase(path, (db) => generateIntoDatabase(db, {
+      ...options,
+      ...(now === undefined ? {} : { now }),
+      onProgress: (runs) => { progress.update(runs) }
+    }))
+    progress.stop()
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    print(`${options.append ? 'added' : 'generated'} ${result.runs} runs in ${result.pipelines} pipelines (random seed ${options.randomSeed}) into ${path} in ${seconds} s`)
+    return 0
+  },
+
+  async import (argv) {
+    const { values, positionals } = parseFlags(argv, dbOption, true)
+    if (positionals.length === 0) throw new UsageError('seed import needs at least one FILE')
+    const path = resolveDbPath(values.db)
+    const { createProgress } = await import('./progress.ts')
+    const { importRunFiles } = await import('../data/import.ts')
+    let progress: ReturnType<typeof createProgress> | undefined
+    const result = await withDatabase(path, async (db) => await importRunFiles(db, positionals, {
+      onProgress: (bytes, total) => {
+        progress ??= createProgress({ label: 'importing', total, format: megabytes, linesFrom: 50e6 })
+        progress.update(bytes)
+      }
+    })).finally(() => progress?.stop())
+    const files = positionals.length === 1 ? '1 file' : `${positionals.length} files`
+    print(`imported ${result.runs} runs of ${result.pipelines} pipeline${result.pipelines === 1 ? '' : 's'} from ${files} into ${path}`)
+    return 0
+  },
+
+  async export (argv) {
+    const { values } = parseFlags(argv, { ...dbOption, pipeline: { type: 'string' }, version: { type: 'string' }, out: { type: 'string', short: 'o' } })
+    if (values.pipeline === undefined) throw new UsageError('seed export needs --pipeline ID')
+    const pipelineId = uuidFlag('pipeline', values.pipeline)
+    const versionId = values.version === undefined ? undefined : uuidFlag('version', values.version)
+    const path = resolveDbPath(values.db)
+    const { createRunExporter } = await import('../data/export.ts')
+    await withDatabase(path, async (db) => {
+      const exporter = createRunExporter(db)
+      if (!exporter.pipelineExists(pipelineId)) throw new Error(`pipeline ${pipelineId} not found in ${path}`)
+      const chunks = exporter.chunks(versionId === undefined ? { pipelineId } : { pipelineId, versionId })
+      if (values.out === undefined) await writeChunks(process.stdout, chunks)
+      else await writeFileAtomically(values.out, chunks)
+    }, true)
+    return 0
+  }
+}
+
+async function writeChunks (stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await once(stream, 'drain')
+  }
+}
+
+/** Writes to a temporary file beside `path` and renames it, so a failure leaves no half-written file. */
+async function writeFileAtomically (path: string, chunks: Iterable<string>): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`
+  const stream = createWriteStream(temporary)
+  try {
+    await once(stream, 'open')
+    await writeChunks(stream, chunks)
+    stream.end()
+    await once(stream, 'finish')
+    renameSync(temporary, path)
+  } catch (error) {
+    stream.destroy()
+    rmSync(temporary, { force: true })
+    throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
 export const seed: Command = {
   name: 'seed',
-  help: `Usage: pipelines-mock seed demo [--db PATH]
+  help: `Usage: pipelines-mock seed <command> [options]
 
-  demo        replace all data with the demo data set (seed/demo.json)
+Commands:
+  demo                       replace all data with the demo data set (seed/demo.json)
+  generate [options]         replace all data with generated runs (deterministic for a --random-seed)
+  import FILE... [--db PATH] add or update the runs in JSON files (arrays in the response shape);
+                             all files are validated first: any problem and nothing is written
+  export --pipeline ID       print a pipeline's runs exactly as GET /pipelines/{ID}/runs/ returns them
+
+Options of generate:
+  --pipelines N      pipelines (default ${GENERATE_DEFAULTS.pipelines})
+  --versions N       versions per pipeline, ≥ 1 (default ${GENERATE_DEFAULTS.versions})
+  --runs N           runs per pipeline, spread over its versions (default ${GENERATE_DEFAULTS.runs})
+  --steps N          steps per version, ≥ 1 (default ${GENERATE_DEFAULTS.steps})
+  --random-seed N    same seed and flags, same bytes served (default ${GENERATE_DEFAULTS.randomSeed})
+  --now TIMESTAMP    the instant the data describes: runs near it are Pending or Running
+                     (default 2026-11-04T09:30:00Z, fixed so that output is reproducible)
+  --append           keep the existing data instead of replacing it (runs with the same id are replaced)
+
+Options of export:
+  --pipeline ID      the pipeline (required)
+  --version ID       only the runs of this version
+  --out, -o FILE     write to FILE (atomically) instead of standard output
 
 Options:
   --db PATH   SQLite file (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
-  -h, --help  show this help`,
+  -h, --help  show this help
+
+Import accepts UUIDs in any form the endpoint accepts (stored lowercase, hyphenated) and any RFC 3339
+timestamp (stored as microseconds, served as pydantic writes them). A run whose id exists is replaced.`,
   async run (argv) {
     const [name, ...rest] = argv
     const subcommand = name === undefined ? undefined : subcommands[name]
     if (subcommand === undefined) throw new UsageError(`unknown seed command "${name ?? ''}"; expected one of: ${Object.keys(subcommands).join(', ')}`)
-    return subcommand(rest)
+    return await subcommand(rest)
   }
 }

@@ -10,6 +10,7 @@ const options = {
   token: { type: 'string', multiple: true },
   'api-key': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  'admin-body-limit': { type: 'string' },
   'log-level': { type: 'string' },
   'no-seed': { type: 'boolean' },
   'read-only': { type: 'boolean' },
@@ -35,6 +36,7 @@ Options:
   --token TOKEN        accepted bearer token, repeatable (env ${ENV.tokens}, comma-separated, default demo-token)
   --api-key KEY        accepted Api-key header value, repeatable; unset: Api-key is ignored (env ${ENV.apiKeys})
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
+  --admin-body-limit SIZE  largest body POST /__admin/runs reads, e.g. 50mb (env ${ENV.adminBodyLimit}, default 50mb)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
   --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)

@@ -11,17 +11,19 @@ export interface Command {
   run: (argv: string[]) => Promise<number>
 }
 
-const helpOption = { help: { type: 'boolean', short: 'h' } } as const
-
-// Named so that declaration files can refer to it (node:util does not export its option types).
-export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<{
-  args: string[], options: T & typeof helpOption, allowPositionals: boolean, strict: true
-}>>
+type StrictConfig<T extends Options> = {
+  args: string[]
+  options: T & { help: { type: 'boolean', short: 'h' } }
+  allowPositionals: boolean
+  strict: true
+}
+// Named so the declaration emit does not need @types/node's unexported helper types.
+export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<StrictConfig<T>>>
 
 /** parseArgs in strict mode; unknown flags and missing values become a UsageError. */
 export function parseFlags<T extends Options> (argv: string[], options: T, allowPositionals = false): ParsedFlags<T> {
   try {
-    return parseArgs({ args: argv, options: { ...options, ...helpOption }, allowPositionals, strict: true })
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true })
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }

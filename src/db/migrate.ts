@@ -14,14 +14,20 @@ export interface Migration {
 export class MigrationError extends Error {}
 
 export function loadMigrations (dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((file) => /^\d+_.+\.sql$/.test(file))
-    .sort()
     .map((file) => ({
       version: Number(file.slice(0, file.indexOf('_'))),
       name: file.replace(/\.sql$/, ''),
       sql: readFileSync(`${dir}/${file}`, 'utf8')
     }))
+    .sort((a, b) => a.version - b.version)
+  migrations.forEach((migration, index) => {
+    if (index > 0 && migrations[index - 1]?.version === migration.version) {
+      throw new MigrationError(`two migrations share version ${migration.version} in ${dir}`)
+    }
+  })
+  return migrations
 }
 
 /** Applies what is missing and returns the names applied; refuses a database newer than the code. */

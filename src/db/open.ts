@@ -1,4 +1,5 @@
-// Opens the SQLite database with the pragmas every connection needs; creates the parent directory; clear errors.
+// Opens the SQLite database with the pragmas every connection needs; creates the parent directory; one clear line
+// naming the file, SQLite's words and the way out when it cannot.
 import Database from 'better-sqlite3'
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -13,14 +14,14 @@ export class DatabaseOpenError extends Error {}
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true
+  let db: Db | undefined
   if (path !== ':memory:' && !readOnly) {
-    createDirectory(dirname(path))
+    createParentDirectory(path)
     refuseUnwritable(path)
   }
   if (path !== ':memory:' && readOnly && !existsSync(path)) {
-    throw new DatabaseOpenError(`database ${path} does not exist (--read-only serves an existing database)`)
+    throw new DatabaseOpenError(`cannot open database ${path}: it does not exist (--read-only serves an existing database)`)
   }
-  let db: Db | undefined
   try {
     db = new Database(path, { readonly: readOnly, fileMustExist: readOnly })
     db.pragma('busy_timeout = 5000')
@@ -36,12 +37,22 @@ export function openDatabase (path: string, options: OpenOptions = {}): Db {
   return db
 }
 
-function createDirectory (directory: string): void {
+function createParentDirectory (path: string): void {
+  const parent = dirname(path)
   try {
-    mkdirSync(directory, { recursive: true })
+    mkdirSync(parent, { recursive: true })
   } catch (error) {
-    throw new DatabaseOpenError(`cannot create the database directory ${directory}: ${(error as Error).message}`)
+    const code = (error as NodeJS.ErrnoException).code
+    // mkdir -p reports EEXIST or ENOTDIR when a file stands where a directory of the path should be.
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? `${existingAncestor(parent)} is not a directory` : describe(error)
+    throw new DatabaseOpenError(`cannot open database ${path}: ${reason}`)
   }
+}
+
+function existingAncestor (path: string): string {
+  let current = path
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current)
+  return current
 }
 
 // SQLite would quietly open an unwritable file read-only, and the first write would fail much later.
@@ -50,16 +61,15 @@ function refuseUnwritable (path: string): void {
   try {
     accessSync(path, constants.W_OK)
   } catch {
-    throw new DatabaseOpenError(`database ${path} is not writable (no write permission): serve it with --read-only, or fix its permissions`)
+    throw new DatabaseOpenError(`cannot open database ${path}: no write permission (serve it with --read-only, or fix its permissions)`)
   }
 }
 
 /** One line naming the database, SQLite's words and the likely way out. */
 export function databaseError (path: string, error: unknown, options: OpenOptions = {}): DatabaseOpenError {
   if (error instanceof DatabaseOpenError) return error
-  const message = error instanceof Error ? error.message : String(error)
   const hint = hintFor((error as { code?: unknown }).code, path, options.readOnly === true)
-  return new DatabaseOpenError(`database ${path}: ${message}${hint === undefined ? '' : ` (${hint})`}`)
+  return new DatabaseOpenError(`cannot open database ${path}: ${describe(error)}${hint === undefined ? '' : ` (${hint})`}`)
 }
 
 function hintFor (code: unknown, path: string, readOnly: boolean): string | undefined {
@@ -74,4 +84,8 @@ function hintFor (code: unknown, path: string, readOnly: boolean): string | unde
   if (code.startsWith('SQLITE_CANTOPEN')) return 'the path must name a file in a directory this process can use'
   if (code === 'SQLITE_FULL') return 'the disk is full'
   return undefined
+}
+
+function describe (error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

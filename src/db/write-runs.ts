@@ -6,11 +6,19 @@ import type { Db } from './open.ts'
 export interface RunWriter {
   /** Upserts the runs by id; call inside a transaction. A version's steps are rewritten once per call. */
   writeRuns: (runs: Iterable<RunRead>) => number
+  /** For runs that arrive one at a time (a stream): each call upserts one run; versions are written once per batch. */
+  startBatch: () => (run: RunRead) => void
+  /** startBatch for runs whose Argo objects are JSON text already (the generator's records). */
+  startJsonBatch: () => (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
 }
 
+export type RunWithoutArgo = Omit<RunRead, 'argo_manifest' | 'argo_metadata'>
+
 export function createRunWriter (db: Db): RunWriter {
+  const micros = timestampReader()
+  const nullableMicros = (text: string | null): number | null => text === null ? null : micros(text)
   const insertPipeline = db.prepare('INSERT INTO pipelines (id) VALUES (?) ON CONFLICT (id) DO NOTHING')
   const upsertVersion = db.prepare(`INSERT INTO pipeline_versions (id, pipeline_id, created_at) VALUES (?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at`)
@@ -29,11 +37,11 @@ export function createRunWriter (db: Db): RunWriter {
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
 
-  function writeVersion (run: RunRead, writtenVersions: Set<string>): void {
+  function writeVersion (run: RunWithoutArgo, writtenVersions: Set<string>): void {
     const version = run.pipeline_version
+    if (writtenVersions.has(version.id)) return
     insertPipeline.run(version.pipeline_id)
     upsertVersion.run(version.id, version.pipeline_id, micros(version.created_at))
-    if (writtenVersions.has(version.id)) return
     deleteSteps.run(version.id)
     version.steps.forEach((step, position) => {
       const c = step.config
@@ -44,9 +52,16 @@ export function createRunWriter (db: Db): RunWriter {
   }
 
   function writeRun (run: RunRead, writtenVersions: Set<string>): void {
+    writeRunJson(run, JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), writtenVersions)
+  }
+
+  function writeRunJson (run: RunWithoutArgo, manifestJson: string, metadataJson: string, writtenVersions: Set<string>): void {
+    if (run.pipeline_config_version_id !== run.pipeline_version.id) {
+      throw new Error(`run ${run.id}: pipeline_config_version_id ${run.pipeline_config_version_id} is not its pipeline_version.id ${run.pipeline_version.id}`)
+    }
     writeVersion(run, writtenVersions)
     upsertRun.run(run.id, run.pipeline_version.pipeline_id, run.pipeline_config_version_id, run.name, run.status,
-      JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), micros(run.created_at),
+      manifestJson, metadataJson, micros(run.created_at),
       nullableMicros(run.finished_at))
     deleteRunSteps.run(run.id)
     run.run_steps.forEach((step, position) => {
@@ -65,17 +80,46 @@ export function createRunWriter (db: Db): RunWriter {
       }
       return count
     },
+    startBatch () {
+      const writtenVersions = new Set<string>()
+      return (run) => { writeRun(run, writtenVersions) }
+    },
+    startJsonBatch () {
+      const writtenVersions = new Set<string>()
+      return (run, manifestJson, metadataJson) => { writeRunJson(run, manifestJson, metadataJson, writtenVersions) }
+    },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
-    deleteAll: () => { db.exec('DELETE FROM pipelines') }
+    // Child tables first, each without a WHERE: SQLite's truncate optimisation, and no reliance on ON DELETE CASCADE.
+    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') }
   }
 }
 
-function micros (text: string): number {
-  const value = parseTimestamp(text)
-  if (value === undefined) throw new Error(`invalid timestamp ${text}`)
-  return value
+/**
+ * Text to microseconds, throwing on an invalid timestamp. Generated and exported data repeat the same few days, so
+ * the canonical `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` form is read with the day's start cached; other forms go through
+ * parseTimestamp.
+ */
+function timestampReader (): (text: string) => number {
+  let cachedDay = ''
+  let cachedDayMicros = 0
+  return (text) => {
+    let value: number | undefined
+    if (CANONICAL.test(text)) {
+      const day = text.slice(0, 10)
+      if (day !== cachedDay) {
+        const start = parseTimestamp(`${day}T00:00:00Z`)
+        if (start === undefined) throw new Error(`invalid timestamp ${text}`)
+        cachedDay = day
+        cachedDayMicros = start
+      }
+      const seconds = Number(text.slice(11, 13)) * 3600 + Number(text.slice(14, 16)) * 60 + Number(text.slice(17, 19))
+      value = cachedDayMicros + seconds * 1_000_000 + (text.length === 27 ? Number(text.slice(20, 26)) : 0)
+    } else {
+      value = parseTimestamp(text)
+    }
+    if (value === undefined) throw new Error(`invalid timestamp ${text}`)
+    return value
+  }
 }
 
-function nullableMicros (text: string | null): number | null {
-  return text === null ? null : micros(text)
-}
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{6})?Z$/

@@ -42,6 +42,9 @@ const RUNS_OF_PIPELINE = `SELECT ${RUN_JSON} FROM runs r JOIN pipeline_versions 
 const RUNS_OF_VERSION = `SELECT ${RUN_JSON} FROM runs r JOIN pipeline_versions v ON v.id = r.version_id
   WHERE r.pipeline_id = ? AND r.version_id = ? ORDER BY r.created_at DESC, r.id DESC`
 
+/** The endpoint's two statements, exported so tests can check their query plans. */
+export const RUN_STATEMENTS = { ofPipeline: RUNS_OF_PIPELINE, ofVersion: RUNS_OF_VERSION }
+
 export interface RunQueries {
   pipelineExists: (pipelineId: string) => boolean
   /** The endpoint's 200 body as JSON text: runs newest first, `[]` when none match. */

@@ -14,6 +14,10 @@ export async function registerDocs (app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
-    uiConfig: { persistAuthorization: true, tryItOutEnabled: true }
+    // Swagger UI sets a few inline styles (e.g. the Authorize dialog); the default CSP would block them.
+    transformStaticCSP: (header) => header.replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
+    theme: { title: 'Pipelines API - Swagger UI' },
+    // FastAPI's swagger_ui_parameters (no top bar), plus a remembered token and "Try it out" already on.
+    uiConfig: { layout: 'BaseLayout', deepLinking: true, showExtensions: true, showCommonExtensions: true, persistAuthorization: true, tryItOutEnabled: true }
   })
 }

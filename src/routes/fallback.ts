@@ -23,7 +23,15 @@ export function createFallback (handleRuns: RunsHandler) {
 }
 
 function redirect (request: FastifyRequest, reply: FastifyReply, path: string, query: string): FastifyReply {
-  const host = request.headers.host ?? `${request.socket.localAddress ?? '127.0.0.1'}:${request.socket.localPort ?? 80}`
-  const url = `http://${host}${path}${query === '' ? '' : `?${query}`}`
-  return reply.code(307).header('location', quoteLocation(url)).send()
+  const url = `http://${hostOf(request)}${path}${query === '' ? '' : `?${query}`}`
+  // Starlette's RedirectResponse: empty body, content-length 0 (HEAD included), no content-type.
+  return reply.code(307).header('location', quoteLocation(url)).header('content-length', '0').send()
+}
+
+// Starlette's URL(scope=...): the Host header, else the server address with the port left out when it is 80.
+function hostOf (request: FastifyRequest): string {
+  if (request.headers.host !== undefined) return request.headers.host
+  const address = request.socket.localAddress ?? '127.0.0.1'
+  const port = request.socket.localPort ?? 80
+  return port === 80 ? address : `${address}:${port}`
 }

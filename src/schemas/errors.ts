@@ -6,7 +6,7 @@ export const ValidationErrorModel = Type.Object({
   msg: Type.String({ title: 'Message' }),
   type: Type.String({ title: 'Error Type' }),
   input: Type.Optional(Type.Unknown({ title: 'Input' })),
-  ctx: Type.Optional(Type.Object({}, { title: 'Context', additionalProperties: true }))
+  ctx: Type.Optional(Type.Object({}, { title: 'Context' }))
 }, { $id: 'ValidationError', title: 'ValidationError' })
 export type ValidationErrorModel = Static<typeof ValidationErrorModel>
 

@@ -1,183 +1,112 @@
-// `serve` as a process: bad database files and bad config give one clear line and exit 1; --read-only serves as is.
-import Database from 'better-sqlite3'
-import { createHash } from 'node:crypto'
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
+// `pipelines-mock serve`, spawned with plain node: prints its URL, serves the contract, refuses bad config in one line.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../../src/db/migrate.ts'
-import { openDatabase } from '../../src/db/open.ts'
-import { fixtureRuns, pipelineIds } from '../helpers/fixture-runs.ts'
-import { runCli, serve, spawnNode, UNPRIVILEGED_UID } from '../helpers/cli.ts'
-import { createTestDb, tempDir, TOKEN } from '../helpers/test-app.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
 
-let dir: string
-beforeEach(() => {
-  dir = tempDir()
-  chmodSync(dir, 0o777)
-})
-afterEach(() => {
-  chmodSync(dir, 0o777)
-})
+// Each test spawns node processes; on a loaded 2-core machine that can take a while.
+vi.setConfig({ testTimeout: 60_000 })
 
-/** A migrated database holding the fixture runs; returns its path and one pipeline id. */
-function fixtureDb (name = 'db.sqlite'): { path: string, pipeline: string } {
-  const path = join(dir, name)
-  const runs = fixtureRuns()
-  createTestDb(path, runs).close()
-  return { path, pipeline: pipelineIds(runs)[0] as string }
+const responses = readJson<Array<{ pipeline_id: string, version_id: string | null, body: string }>>('test/fixtures/pydantic/responses.json')
+
+/** A database file that already holds the fixture runs, so serve leaves it as it is. */
+function fixtureDbPath (): string {
+  const dir = tempDir()
+  seededDb(undefined, dir).close()
+  return join(dir, 'test.sqlite')
 }
 
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
-
-async function expectOneLineFailure (args: string[], pattern: RegExp, extras: Parameters<typeof runCli>[1] = {}): Promise<void> {
-  const result = await runCli(['serve', '--port', '0', '--no-seed', ...args], extras)
-  expect(result.code, result.stderr).toBe(1)
-  const lines = result.stderr.trimEnd().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^pipelines-mock: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(result.stderr).not.toMatch(/\n\s+at /)
+function expectOneLineFailure (result: { code: number | null, stdout: string, stderr: string }, message: string | RegExp): void {
+  expect(result.code).toBe(1)
+  expect(result.stdout).toBe('')
+  expect(result.stderr.split('\n')).toHaveLength(2) // one line and its newline: no stack trace
+  expect(result.stderr).toMatch(typeof message === 'string' ? `pipelines-mock: ${message}` : message)
 }
 
-async function getRuns (url: string, pipeline: string): Promise<{ status: number, body: unknown }> {
-  const response = await fetch(`${url}/pipelines/${pipeline}/runs/`, { headers: { authorization: `Bearer ${TOKEN}` } })
-  return { status: response.status, body: await response.json() }
-}
-
-describe('bad database files', () => {
-  it('creates a missing database directory', async () => {
-    const path = join(dir, 'a', 'b', 'c', 'db.sqlite')
-    const server = await serve(['--db', path, '--no-seed', '--token', TOKEN])
-    expect(existsSync(path)).toBe(true)
-    expect((await fetch(`${server.url}/__admin/health`)).status).toBe(200)
-    expect(await server.stop()).toEqual({ code: 0, signal: null })
+describe('pipelines-mock serve', () => {
+  it('--port 0 picks a free port, prints the URL and serves the contract until SIGTERM', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const ok = await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, AUTH)
+    expect({ status: ok.status, type: ok.headers['content-type'], body: ok.body })
+      .toEqual({ status: 200, type: 'application/json', body: responses.find((r) => r.pipeline_id === FIXTURE.pipeline1 && r.version_id === null)?.body })
+    expect((await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`)).status).toBe(401)
+    expect((await socketRequest(server.port, 'GET', '/pipelines/x/runs', { host: 'h' })).headers.location).toBe('http://h/pipelines/x/runs/')
+    const stopped = await server.stop()
+    expect(stopped.code).toBe(0)
+    expect(stopped.stderr).toBe('')
   })
 
-  it('refuses a file that is not SQLite', async () => {
-    const path = join(dir, 'notes.sqlite')
-    writeFileSync(path, 'these are my notes, not a database\n'.repeat(200))
-    await expectOneLineFailure(['--db', path], /^pipelines-mock: database .*notes\.sqlite: file is not a database \(not an SQLite database/)
-    expect(readFileSync(path, 'utf8')).toBe('these are my notes, not a database\n'.repeat(200))
+  it('takes its settings from the environment, and --token replaces the default token', async () => {
+    const server = await startCli(['serve', '--token', 'ci-token'], {
+      env: { PIPELINES_MOCK_PORT: '0', PIPELINES_MOCK_DB: fixtureDbPath(), PIPELINES_MOCK_LOG_LEVEL: 'silent' }
+    })
+    const path = `/pipelines/${FIXTURE.pipeline1}/runs/`
+    expect((await socketRequest(server.port, 'GET', path, { authorization: 'Bearer ci-token' })).status).toBe(200)
+    expect((await socketRequest(server.port, 'GET', path, AUTH)).status).toBe(401)
   })
 
-  it('refuses a damaged database', async () => {
-    const { path } = fixtureDb()
-    const fd = openSync(path, 'r+')
-    writeSync(fd, Buffer.alloc(8192, 0xab), 0, 8192, 4096)
-    closeSync(fd)
-    await expectOneLineFailure(['--db', path], /database disk image is malformed \(the file is damaged/)
+  it('logs requests as JSON lines when not on a terminal, with the credentials redacted', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'info', '--api-key', 'key-1'])
+    await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
+    const { stdout } = await server.stop()
+    const lines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string, req?: unknown })
+    expect(lines.some((line) => line.msg === 'incoming request')).toBe(true)
+    expect(stdout).not.toContain('secret-token')
+    expect(stdout).not.toContain('secret-key')
   })
 
-  it('refuses a database from a newer pipelines-mock', async () => {
-    const { path } = fixtureDb()
-    const db = new Database(path)
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run('999_future', new Date().toISOString())
-    db.close()
-    await expectOneLineFailure(['--db', path], /schema version 999 is newer than this pipelines-mock supports \(1\)/)
-  })
+  describe('refuses to start with one clear line and exit code 1', () => {
+    it.each([
+      ['a port above 65535', ['--port', '70000'], 'invalid port "70000": expected an integer from 0 to 65535 (--port / PIPELINES_MOCK_PORT)'],
+      ['a port that is not a number', ['--port', 'eighty'], 'invalid port "eighty"'],
+      ['an unknown log level', ['--log-level', 'chatty'], 'invalid log level "chatty"']
+    ])('%s, writing nothing', async (_name, flags, message) => {
+      const db = join(tempDir(), 'never.sqlite')
+      expectOneLineFailure(await runCli(['serve', '--db', db, ...flags]), message)
+      expect(existsSync(db)).toBe(false)
+    })
 
-  it('refuses a directory given as the database', async () => {
-    await expectOneLineFailure(['--db', dir], /unable to open database file \(the path must name a file/)
-  })
+    it('a bad port from the environment', async () => {
+      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'invalid port "-5"')
+    })
 
-  it('refuses a database another process holds an exclusive lock on', async () => {
-    const { path } = fixtureDb()
-    const holder = spawnNode(['-e', `
-      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))})
-      const db = new Database(${JSON.stringify(path)})
-      db.pragma('locking_mode = EXCLUSIVE')
-      db.exec('BEGIN EXCLUSIVE')
-      db.exec("INSERT INTO pipelines VALUES ('lock')")
-      console.log('locked')
-      setInterval(() => {}, 1000)`])
-    while (!holder.stdout().includes('locked')) await new Promise((resolve) => setTimeout(resolve, 20))
-    try {
-      await expectOneLineFailure(['--db', path], /database is locked \(another process holds a lock on it/)
-    } finally {
-      holder.child.kill('SIGKILL')
-    }
-  })
+    it('a database path that is a directory', async () => {
+      const dir = join(tempDir(), 'a-directory')
+      mkdirSync(dir)
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', dir]), new RegExp(`^pipelines-mock: cannot open database ${dir}: `))
+    })
 
-  it.runIf(UNPRIVILEGED_UID !== undefined || process.getuid?.() !== 0)('refuses a read-only file without --read-only, and serves it with it', async () => {
-    const { path, pipeline } = fixtureDb()
-    chmodSync(path, 0o444)
-    const extras = UNPRIVILEGED_UID === undefined ? {} : { uid: UNPRIVILEGED_UID }
-    await expectOneLineFailure(['--db', path], /db\.sqlite is not writable \(no write permission\): serve it with --read-only, or fix its permissions$/, extras)
-    const server = await serve(['--db', path, '--read-only', '--token', TOKEN], extras)
-    expect((await getRuns(server.url, pipeline)).status).toBe(200)
-    expect(await server.stop()).toEqual({ code: 0, signal: null })
-  })
-})
+    it('a database path under a file', async () => {
+      const file = join(tempDir(), 'plain-file')
+      writeFileSync(file, 'x')
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', join(file, 'db.sqlite')]), `cannot open database ${file}/db.sqlite: ${file} is not a directory`)
+    })
 
-describe('bad config', () => {
-  it.each([
-    [['--port', 'eighty'], /invalid port "eighty"/],
-    [['--max-connections', '0'], /invalid --max-connections "0"/],
-    [['--cors-origin', 'localhost:5173'], /invalid --cors-origin "localhost:5173"/],
-    [['--headers-timeout', '9000', '--request-timeout', '1000'], /--headers-timeout \(9000\) must not exceed --request-timeout \(1000\)/]
-  ])('%j: one line, exit 1', async (args, pattern) => {
-    await expectOneLineFailure(['--db', join(dir, 'db.sqlite'), ...args], pattern)
-  })
+    it('a file that is not an SQLite database', async () => {
+      const file = join(tempDir(), 'notes.sqlite')
+      writeFileSync(file, 'plain text, not a database '.repeat(40))
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', file]), `cannot open database ${file}: file is not a database`)
+    })
 
-  it('refuses a port in use with a line saying so', async () => {
-    const blocker = createServer()
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
-    const port = (blocker.address() as { port: number }).port
-    try {
-      const result = await runCli(['serve', '--port', String(port), '--db', join(dir, 'db.sqlite'), '--no-seed'])
-      expect([result.code, result.stderr.trim()]).toEqual([1, `pipelines-mock: cannot listen on 127.0.0.1:${port}: the port is in use (choose another --port, or 0 for a free one)`])
-    } finally {
-      blocker.close()
-    }
-  })
-})
+    it('a database written by a newer pipelines-mock', async () => {
+      const db = seededDb()
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '999_future', '2030-01-01')").run()
+      const path = db.name
+      db.close()
+      expectOneLineFailure(await runCli(['serve', '--port', '0', '--db', path]), /database schema version 999 is newer than this pipelines-mock supports/)
+    })
 
-describe('--read-only', () => {
-  it('serves an existing database without changing a byte of it', async () => {
-    const { path, pipeline } = fixtureDb()
-    const before = sha(path)
-    const server = await serve(['--db', path, '--read-only', '--token', TOKEN])
-    const runs = await getRuns(server.url, pipeline)
-    expect([runs.status, (runs.body as unknown[]).length]).toEqual([200, 6])
-    expect(await server.stop()).toEqual({ code: 0, signal: null })
-    expect(sha(path)).toBe(before)
-  })
+    it('a port already in use', async () => {
+      const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
+      expectOneLineFailure(await runCli(['serve', '--port', String(server.port), '--db', fixtureDbPath(), '--log-level', 'silent']), /EADDRINUSE/)
+    })
 
-  it('is also set by PIPELINES_MOCK_READ_ONLY, and never seeds an empty database', async () => {
-    const path = join(dir, 'empty.sqlite')
-    const db = openDatabase(path)
-    migrate(db)
-    db.close()
-    const before = sha(path)
-    const server = await serve(['--db', path, '--token', TOKEN], { env: { PIPELINES_MOCK_READ_ONLY: 'true' } })
-    const response = await fetch(`${server.url}/pipelines/${'0'.repeat(32)}/runs/`, { headers: { authorization: `Bearer ${TOKEN}` } })
-    expect([response.status, await response.json()]).toEqual([404, { detail: 'Pipeline not found' }])
-    expect(await server.stop()).toEqual({ code: 0, signal: null })
-    expect(sha(path)).toBe(before)
-  })
-
-  it('refuses a database it would have to migrate, and one that does not exist', async () => {
-    const path = join(dir, 'blank.sqlite')
-    new Database(path).close()
-    await expectOneLineFailure(['--db', path, '--read-only'], /schema version 0 is older than this pipelines-mock needs \(1\) and --read-only cannot migrate it/)
-    expect(statSync(path).size).toBe(0)
-    await expectOneLineFailure(['--db', join(dir, 'missing.sqlite'), '--read-only'], /missing\.sqlite does not exist \(--read-only serves an existing database\)/)
-    expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false)
-  })
-
-  it.runIf(UNPRIVILEGED_UID !== undefined || process.getuid?.() !== 0)('in a directory it cannot write: serves a rollback-journal file, explains what a WAL file needs', async () => {
-    const extras = UNPRIVILEGED_UID === undefined ? {} : { uid: UNPRIVILEGED_UID }
-    const wal = fixtureDb('wal.sqlite')
-    const rollback = fixtureDb('rollback.sqlite')
-    const db = new Database(rollback.path)
-    db.pragma('journal_mode = DELETE')
-    db.close()
-    chmodSync(dir, 0o555)
-    await expectOneLineFailure(['--db', wal.path, '--read-only'], /a WAL database needs .*wal\.sqlite-shm beside it: make the directory writable, or once run sqlite3 .*'PRAGMA journal_mode=DELETE'/, extras)
-    const server = await serve(['--db', rollback.path, '--read-only', '--token', TOKEN], extras)
-    expect((await getRuns(server.url, rollback.pipeline)).status).toBe(200)
-    expect(await server.stop()).toEqual({ code: 0, signal: null })
+    it('prints the stack only with --verbose', async () => {
+      const result = await runCli(['serve', '--port', 'x', '--verbose'])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(/^pipelines-mock: invalid port "x"/)
+      expect(result.stderr).toMatch(/\n\s+at /)
+    })
   })
 })

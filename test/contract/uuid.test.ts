@@ -1,4 +1,5 @@
 // parseUuid against expectations read from uuid-rs src/parser.rs + src/error.rs (1.18.1 long, 1.23.0/1.23.1 short).
+import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
 import { parseUuid } from '../../src/contract/uuid.ts'
 
@@ -195,5 +196,20 @@ describe('parseUuid: exact texts', () => {
       error: 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `i` at 1'
     })
     expect(parseUuid('zz')).toEqual(parseUuid('zz', 'short'))
+  })
+})
+
+// test/fixtures/pydantic/uuid.json: what pydantic 2.13's UUID validator answered (scripts/pydantic-oracle.py).
+interface OracleCase { input: string, ok: boolean, uuid?: string, error?: string, msg?: string }
+const oracle = (JSON.parse(readFileSync(new URL('../fixtures/pydantic/uuid.json', import.meta.url), 'utf8')) as { cases: OracleCase[] }).cases
+
+describe('parseUuid: agrees with pydantic 2.13', () => {
+  it.each(oracle.map((c) => [JSON.stringify(c.input), c] as const))('%s', (_name, c) => {
+    const result = parseUuid(c.input)
+    if (c.ok) expect(result).toEqual({ ok: true, uuid: c.uuid })
+    else {
+      expect(result).toEqual({ ok: false, error: c.error })
+      expect(`Input should be a valid UUID, ${c.error ?? ''}`).toBe(c.msg)
+    }
   })
 })

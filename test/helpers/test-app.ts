@@ -1,6 +1,4 @@
 // A real app over a real SQLite file in a temp dir, filled with fixture runs; closed by the returned function.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
@@ -8,6 +6,7 @@ import { loadConfig, type Config, type ConfigFlags } from '../../src/config.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { openDatabase, type Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
+import { tempDir } from '../helpers.ts'
 import { fixtureRuns, writeFixtureRuns } from './fixture-runs.ts'
 
 export const TOKEN = 'test-token-1'
@@ -21,9 +20,7 @@ export interface TestApp {
   close: () => Promise<void>
 }
 
-export function tempDir (prefix = 'pipelines-mock-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
-}
+export { tempDir }
 
 /** A migrated database file holding the fixture runs. */
 export function createTestDb (path: string, runs: RunRead[] = fixtureRuns()): Db {
@@ -49,7 +46,6 @@ export async function buildTestApp (flags: ConfigFlags = {}, configure?: (config
     close: async () => {
       await app.close()
       db.close()
-      rmSync(dir, { recursive: true, force: true })
     }
   }
 }

@@ -1,0 +1,36 @@
+// unquote, lastQueryValue and quoteLocation against Python's urllib (test/fixtures/pydantic/url.json).
+import { describe, expect, it } from 'vitest'
+import { lastQueryValue, quoteLocation, splitUrl, unquote } from '../../src/contract/url.ts'
+import { readJson } from '../helpers.ts'
+
+interface Oracle {
+  unquote: Array<{ raw: string, decoded: string }>
+  version_id: Array<{ query: string, value: string | null }>
+  location: Array<{ url: string, quoted: string }>
+}
+const oracle = readJson<Oracle>('test/fixtures/pydantic/url.json')
+
+describe('unquote (urllib.parse.unquote, errors="replace")', () => {
+  it.each(oracle.unquote.map((c) => [c.raw, c.decoded] as const))('%s', (raw, decoded) => {
+    expect(unquote(raw)).toBe(decoded)
+  })
+})
+
+describe('lastQueryValue (parse_qsl with keep_blank_values, last value wins)', () => {
+  it.each(oracle.version_id.map((c) => [c.query, c.value] as const))('%j', (query, value) => {
+    expect(lastQueryValue(query, 'version_id')).toBe(value ?? undefined)
+  })
+})
+
+describe('quoteLocation (quote with RedirectResponse\'s safe characters)', () => {
+  it.each(oracle.location.map((c) => [c.url, c.quoted] as const))('%s', (url, quoted) => {
+    expect(quoteLocation(url)).toBe(quoted)
+  })
+})
+
+describe('splitUrl', () => {
+  it('decodes the path and keeps the query raw', () => {
+    expect(splitUrl('/p/a%20b?x=%20&y')).toEqual({ path: '/p/a b', query: 'x=%20&y' })
+    expect(splitUrl('/p?')).toEqual({ path: '/p', query: '' })
+  })
+})
