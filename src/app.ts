@@ -1,11 +1,12 @@
 // buildApp({ config, db }): the Fastify instance with every route registered by hand; it never listens.
 import { STATUS_CODES } from 'node:http'
-import type { Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createApiKeyCheck, createAuthenticator } from './auth.ts'
 import type { Config } from './config.ts'
+import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
 import type { Db } from './db/open.ts'
-import { errors, INVALID_HTTP_REQUEST, sendError } from './errors.ts'
+import { errors, sendError } from './errors.ts'
+import { answerClientError, configureServer, serverOptions } from './http-server.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
@@ -33,15 +34,6 @@ export const REDACTED_HEADERS = [
 
 const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
 
-function answerUnparsableRequest (error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    socket.destroy()
-    return
-  }
-  socket.end(INVALID_HTTP_REQUEST)
-}
-
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const faults = createFaultInjector(config.faults)
   const closing = new AbortController()
@@ -55,19 +47,26 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     closing: closing.signal
   })
   const fallback = createFallback(handleRuns)
+  const cors = config.corsOrigins === false ? undefined : createCorsPolicy(config.corsOrigins)
 
   const app = Fastify({
     logger,
+    ...serverOptions(config.limits),
+    clientErrorHandler: answerClientError,
     exposeHeadRoutes: false,
-    return503OnClosing: true,
-    clientErrorHandler: answerUnparsableRequest,
+    // While closing, requests already on open connections are still served (with connection: close), not 503'd.
+    return503OnClosing: false,
     // Routing decisions (404/405/307) follow Starlette on the raw URL, so a URL Fastify's router gives up on
-    // (one it cannot decode, a parameter over its length limit) goes to the same fallback.
+    // (one it cannot decode, a parameter over its length limit) goes to the same fallback; CORS preflights come
+    // first there too, as CORSMiddleware wraps the router.
     frameworkErrors: (error, request, reply) => {
       request.log.debug({ err: error }, 'router error, answered by the Starlette fallback')
+      if (cors !== undefined && answerPreflight(cors, request, reply)) return reply
       return fallback(request, reply)
     }
   })
+  configureServer(app, config.limits)
+  if (cors !== undefined) registerCors(app, cors)
 
   app.addHook('preClose', async () => closing.abort())
   if (faults !== undefined) app.log.info({ faults: config.faults, seed: faults.seed }, 'fault injection on')
@@ -75,6 +74,11 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   if (journal !== undefined) recordRequests(app, journal)
 
   app.setNotFoundHandler(fallback)
+  // Starlette answers unrouted requests before it reads a body; Fastify would read and parse one first.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) fallback(request, reply)
+    done()
+  })
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
     // Starlette routes before anyone reads a body, so a body Fastify could not parse (bad JSON, unknown

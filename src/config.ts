@@ -1,6 +1,7 @@
 // Server configuration: flags over environment over defaults, validated; the only reader of the environment.
 import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from './contract/compat.ts'
 import { FAULT_STATUSES, type FaultConfig, type FaultStatus } from './faults/inject.ts'
+import { DEFAULT_LIMITS, type ServerLimits } from './http-server.ts'
 
 export interface Config {
   host: string
@@ -24,6 +25,9 @@ export interface Config {
   prefer: boolean
   faults: FaultConfig
   journalSize: number
+  /** Origins allowed by CORS (`*`: all; `scheme://host:*`: any port); false turns CORS off. */
+  corsOrigins: readonly string[] | false
+  limits: ServerLimits
 }
 
 /** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
@@ -63,6 +67,12 @@ export interface ConfigFlags {
   'error-status'?: string
   'fault-seed'?: string
   'journal-size'?: string
+  'cors-origin'?: string[]
+  'no-cors'?: boolean
+  'max-connections'?: string
+  'keep-alive-timeout'?: string
+  'headers-timeout'?: string
+  'request-timeout'?: string
 }
 
 export const ENV = {
@@ -89,7 +99,13 @@ export const ENV = {
   errorRate: 'PIPELINES_MOCK_ERROR_RATE',
   errorStatus: 'PIPELINES_MOCK_ERROR_STATUS',
   faultSeed: 'PIPELINES_MOCK_FAULT_SEED',
-  journalSize: 'PIPELINES_MOCK_JOURNAL_SIZE'
+  journalSize: 'PIPELINES_MOCK_JOURNAL_SIZE',
+  corsOrigins: 'PIPELINES_MOCK_CORS_ORIGINS',
+  noCors: 'PIPELINES_MOCK_NO_CORS',
+  maxConnections: 'PIPELINES_MOCK_MAX_CONNECTIONS',
+  keepAliveTimeout: 'PIPELINES_MOCK_KEEP_ALIVE_TIMEOUT',
+  headersTimeout: 'PIPELINES_MOCK_HEADERS_TIMEOUT',
+  requestTimeout: 'PIPELINES_MOCK_REQUEST_TIMEOUT'
 } as const
 
 export const DEFAULTS = {
@@ -102,7 +118,9 @@ export const DEFAULTS = {
   simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
   cacheMb: 32,
   workers: 1,
-  journalSize: 1000
+  journalSize: 1000,
+  // A frontend dev server on another local port, without credentials.
+  corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']
 }
 
 export const LIMITS = { cacheMb: 4096, workers: 64 }
@@ -137,7 +155,9 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
       errorStatuses: parseErrorStatuses(flags['error-status'] ?? env[ENV.errorStatus]),
       seed: parseSeed(flags['fault-seed'] ?? env[ENV.faultSeed])
     },
-    journalSize: parseJournalSize(flags['journal-size'] ?? env[ENV.journalSize])
+    journalSize: parseJournalSize(flags['journal-size'] ?? env[ENV.journalSize]),
+    corsOrigins: parseCors(flags, env),
+    limits: parseLimits(flags, env)
   })
 }
 
@@ -292,4 +312,38 @@ function parseBoolean (name: string, value: string | undefined): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false
   if (value === '1' || value === 'true') return true
   throw new ConfigError(`invalid ${name} "${value}": expected true or false`)
+}
+
+function parseCors (flags: ConfigFlags, env: Env): readonly string[] | false {
+  const off = flags['no-cors'] === true || parseBoolean(ENV.noCors, env[ENV.noCors])
+  const origins = parseList('--cors-origin', flags['cors-origin'], env[ENV.corsOrigins])
+  if (off && flags['cors-origin'] !== undefined) throw new ConfigError('--no-cors and --cors-origin contradict each other')
+  if (off) return false
+  for (const origin of origins ?? []) {
+    if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/i.test(origin)) {
+      throw new ConfigError(`invalid --cors-origin "${origin}": expected scheme://host[:port] (":*" for any port) or "*"`)
+    }
+  }
+  return origins ?? DEFAULTS.corsOrigins
+}
+
+function parseLimits (flags: ConfigFlags, env: Env): ServerLimits {
+  const limit = (flag: keyof ConfigFlags, name: keyof typeof ENV, fallback: number): number => {
+    const value = (flags[flag] as string | undefined) ?? env[ENV[name]]
+    if (value === undefined) return fallback
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2_147_483_647) {
+      throw new ConfigError(`invalid --${flag} "${value}": expected a positive integer (--${flag} / ${ENV[name]})`)
+    }
+    return Number(value)
+  }
+  const limits = {
+    maxConnections: limit('max-connections', 'maxConnections', DEFAULT_LIMITS.maxConnections),
+    keepAliveTimeout: limit('keep-alive-timeout', 'keepAliveTimeout', DEFAULT_LIMITS.keepAliveTimeout),
+    headersTimeout: limit('headers-timeout', 'headersTimeout', DEFAULT_LIMITS.headersTimeout),
+    requestTimeout: limit('request-timeout', 'requestTimeout', DEFAULT_LIMITS.requestTimeout)
+  }
+  if (limits.headersTimeout > limits.requestTimeout) {
+    throw new ConfigError(`--headers-timeout (${limits.headersTimeout}) must not exceed --request-timeout (${limits.requestTimeout})`)
+  }
+  return limits
 }

@@ -1,10 +1,11 @@
-// The `serve` process: open and migrate the database, seed the demo set when empty, listen, close gracefully.
+// The `serve` process: open and migrate the database (or check it, read-only), seed the demo set when empty, listen,
+// close gracefully.
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp, REDACTED_HEADERS } from './app.ts'
 import type { Config } from './config.ts'
-import { migrate } from './db/migrate.ts'
-import { openDatabase, type Db } from './db/open.ts'
+import { assertCurrentSchema, migrate } from './db/migrate.ts'
+import { databaseError, openDatabase, type Db } from './db/open.ts'
 import { isEmpty, loadDemo } from './db/seed-demo.ts'
 import { createSimulationRunner, simulationClock, type SimulationRunner } from './simulation/runner.ts'
 
@@ -28,14 +29,10 @@ export function loggerOptions (config: Config, pretty = process.stdout.isTTY): F
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
   const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
   try {
-    // Read-only: nothing is written, so the database must already hold the current schema (baked images do).
-    if (!config.readOnly) {
-      migrate(db)
-      if (config.seedDemo && isEmpty(db)) loadDemo(db)
-    }
+    prepareDatabase(db, config)
   } catch (error) {
     db.close()
-    throw error
+    throw databaseError(config.dbPath, error, { readOnly: config.readOnly })
   }
   const app = await buildApp({ config, db, logger })
   let url: string
@@ -47,7 +44,7 @@ export async function startServer (config: Config, logger = loggerOptions(config
     simulation?.stop()
     await app.close()
     db.close()
-    throw error
+    throw listenError(config, error)
   }
   let closing: Promise<void> | undefined
   const close = async () => {
@@ -73,6 +70,21 @@ function startSimulation (config: Config, db: Db, app: FastifyInstance): Simulat
   runner.start()
   app.log.info({ speed: options.speed, randomSeed: options.randomSeed, intervalSeconds: options.intervalSeconds, keep: options.keep }, 'simulation started')
   return runner
+}
+
+/** Read-only: the schema must already be current, and nothing is written. */
+function prepareDatabase (db: Db, config: Config): void {
+  if (config.readOnly) return assertCurrentSchema(db)
+  migrate(db)
+  if (config.seedDemo && isEmpty(db)) loadDemo(db)
+}
+
+function listenError (config: Config, error: unknown): Error {
+  const code = (error as { code?: unknown }).code
+  const hint = code === 'EADDRINUSE'
+    ? ' (choose another --port, or 0 for a free one)'
+    : code === 'EACCES' ? ' (ports below 1024 need privileges)' : ''
+  return new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}${hint}`)
 }
 
 /** Closes the server on SIGTERM/SIGINT after in-flight requests finish, then exits 0. */

@@ -29,7 +29,13 @@ const options = {
   'error-rate': { type: 'string' },
   'error-status': { type: 'string' },
   'fault-seed': { type: 'string' },
-  'journal-size': { type: 'string' }
+  'journal-size': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  'no-cors': { type: 'boolean' },
+  'max-connections': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -60,6 +66,13 @@ Options:
   --error-status LIST  status of injected errors: 500, 503 or 500,503 (env ${ENV.errorStatus}, default 500)
   --fault-seed N       seed of latency and error draws, for reproducible runs (env ${ENV.faultSeed}, default random)
   --journal-size N     requests kept for GET /__admin/requests, 0 turns it off (env ${ENV.journalSize}, default 1000)
+  --cors-origin ORIGIN allowed CORS origin, repeatable; scheme://host:* for any port, * for all
+                       (env ${ENV.corsOrigins}, comma-separated; default http://localhost:*, http://127.0.0.1:*, http://[::1]:*)
+  --no-cors            no CORS headers at all (env ${ENV.noCors}=true)
+  --max-connections N  open connections beyond N are closed (env ${ENV.maxConnections}, default 1024)
+  --keep-alive-timeout MS   idle keep-alive connections close after MS (env ${ENV.keepAliveTimeout}, default 72000)
+  --headers-timeout MS      a client must send its headers within MS (env ${ENV.headersTimeout}, default 10000)
+  --request-timeout MS      a client must send its whole request within MS (env ${ENV.requestTimeout}, default 30000)
 
 Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
   --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)

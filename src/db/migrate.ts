@@ -36,16 +36,35 @@ export function migrate (db: Db, migrations = loadMigrations()): string[] {
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL
   ) STRICT`)
   const current = currentVersion(db)
-  const latest = migrations.at(-1)?.version ?? 0
-  if (current > latest) {
-    throw new MigrationError(`database schema version ${current} is newer than this pipelines-mock supports (${latest}); upgrade pipelines-mock or use another --db`)
-  }
+  refuseNewer(current, migrations)
   const applied: string[] = []
   for (const migration of migrations.filter((m) => m.version > current)) {
     applyOne(db, migration)
     applied.push(migration.name)
   }
   return applied
+}
+
+/** For a database that must not be written (--read-only): the schema must be exactly the one the code knows. */
+export function assertCurrentSchema (db: Db, migrations = loadMigrations()): void {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined
+  const current = hasTable ? currentVersion(db) : 0
+  refuseNewer(current, migrations)
+  const latest = latestVersion(migrations)
+  if (current < latest) {
+    throw new MigrationError(`schema version ${current} is older than this pipelines-mock needs (${latest}) and --read-only cannot migrate it; serve it once without --read-only to migrate it`)
+  }
+}
+
+function latestVersion (migrations: readonly Migration[]): number {
+  return migrations.at(-1)?.version ?? 0
+}
+
+function refuseNewer (current: number, migrations: readonly Migration[]): void {
+  const latest = latestVersion(migrations)
+  if (current > latest) {
+    throw new MigrationError(`database schema version ${current} is newer than this pipelines-mock supports (${latest}); upgrade pipelines-mock or use another --db`)
+  }
 }
 
 export function currentVersion (db: Db): number {

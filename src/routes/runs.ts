@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Authenticator } from '../auth.ts'
 import { compatProfile, type CompatProfile } from '../contract/compat.ts'
+import { firstHeader } from '../contract/headers.ts'
 import { parseUuid, type UuidParse } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
 import { badPreferError, errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
@@ -95,12 +96,4 @@ function checkIds (target: RunsRequest, profile: CompatProfile): CheckedIds {
 async function waitFor (ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (ms <= 0 || signal?.aborted === true) return
   await sleep(ms, undefined, { signal }).catch(() => undefined)
-}
-
-// Starlette's Headers.get returns the first of repeated headers; Node joins unknown repeated headers with ", ".
-function firstHeader (rawHeaders: string[], name: string): string | undefined {
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]?.toLowerCase() === name) return rawHeaders[i + 1]
-  }
-  return undefined
 }
