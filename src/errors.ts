@@ -33,6 +33,7 @@ export const errors = {
   unsupportedMediaType: detail(415, 'Unsupported Media Type'),
   // Another process (a `seed` command) holds the write lock longer than the busy timeout.
   databaseBusy: detail(503, 'Database is busy with another write; try again'),
+  readOnlyDatabase: detail(403, 'The server serves its database read-only (--read-only); data cannot be changed'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>

@@ -121,6 +121,7 @@ function answerBodyError (error: FastifyError, reply: FastifyReply, logError: (e
     return sendError(reply, bodyValidationError([{ type: 'json_invalid', loc: [], msg: 'JSON decode error', input: {}, ctx: { error: cause } }]))
   }
   if ((error as { code?: string }).code === 'SQLITE_BUSY') return sendError(reply, errors.databaseBusy)
+  if ((error as { code?: string }).code === 'SQLITE_READONLY') return sendError(reply, errors.readOnlyDatabase)
   if (error.statusCode !== undefined && error.statusCode < 500) {
     return sendError(reply, bodyValidationError([{ type: 'value_error', loc: [], msg: error.message }]))
   }

@@ -2,9 +2,10 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
+import { join } from 'node:path'
 import { openDatabase, type Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, listen, readJson, seededDb, testApp, type RawResponse } from '../helpers.ts'
+import { AUTH, listen, readJson, seededDb, tempDir, testApp, type RawResponse } from '../helpers.ts'
 
 const ADMIN_TOKEN = 'admin-secret-1'
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -204,5 +205,26 @@ describe('admin endpoints without an admin token', () => {
   it('are never in /openapi.json', async () => {
     const app = await testApp({ 'admin-token': ADMIN_TOKEN }, seededDb(demo()))
     expect((await app.inject({ url: '/openapi.json' })).body).not.toContain('__admin')
+  })
+})
+
+describe('admin endpoints on a read-only database', () => {
+  it('answer 403 with a clear detail and change nothing', async () => {
+    const dir = tempDir()
+    seededDb(demo(), dir).close()
+    const db = openDatabase(join(dir, 'test.sqlite'), { readOnly: true })
+    const app = await testApp({ 'admin-token': ADMIN_TOKEN, 'read-only': true }, db)
+    const before = await served(app)
+    for (const [method, url, payload] of [
+      ['POST', '/__admin/reset', { dataset: 'empty' }],
+      ['DELETE', `/__admin/pipelines/${pipelineIds[0] as string}`, undefined],
+      ['POST', '/__admin/runs', demo().slice(0, 1)]
+    ] as const) {
+      const response = await app.inject({ method, url, headers: ADMIN, ...(payload === undefined ? {} : { payload }) })
+      expect(response.statusCode, `${method} ${url}`).toBe(403)
+      expect(response.json()).toEqual({ detail: 'The server serves its database read-only (--read-only); data cannot be changed' })
+    }
+    expect(await served(app)).toEqual(before)
+    db.close()
   })
 })
