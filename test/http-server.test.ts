@@ -22,6 +22,13 @@ function watch (socket: Socket): { received: () => string, closed: Promise<unkno
   return { received: () => Buffer.concat(chunks).toString('latin1'), closed: once(socket, 'close') }
 }
 
+/** A listening test app with a body-reading echo route (the runs route never reads a body); its port and a pipeline id. */
+async function echoApp (flags: Parameters<typeof buildTestApp>[0] = {}): Promise<{ app: TestApp, port: number, id: string }> {
+  const app = await buildTestApp(flags)
+  app.app.post('/__test/echo', async (request) => ({ bytes: JSON.stringify(request.body).length }))
+  return { app, port: await listen(app), id: pipelineIds(app.runs)[0] as string }
+}
+
 function runsRequest (id: string, extra = ''): string {
   return `GET /pipelines/${id}/runs/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n${extra}Connection: close\r\n\r\n`
 }
@@ -32,10 +39,7 @@ describe('slow and idle clients', () => {
   let id: string
 
   beforeAll(async () => {
-    app = await buildTestApp({ 'headers-timeout': '1000', 'request-timeout': '2000', 'keep-alive-timeout': '500' })
-    app.app.post('/__test/echo', async (request) => ({ bytes: JSON.stringify(request.body).length }))
-    port = await listen(app)
-    id = pipelineIds(app.runs)[0] as string
+    ;({ app, port, id } = await echoApp({ 'headers-timeout': '1000', 'request-timeout': '2000', 'keep-alive-timeout': '500' }))
   })
   afterAll(async () => app.close())
 
@@ -93,10 +97,7 @@ describe('sizes', () => {
   let id: string
 
   beforeAll(async () => {
-    app = await buildTestApp()
-    app.app.post('/__test/echo', async (request) => ({ bytes: JSON.stringify(request.body).length }))
-    port = await listen(app)
-    id = pipelineIds(app.runs)[0] as string
+    ;({ app, port, id } = await echoApp())
   })
   afterAll(async () => app.close())
 
@@ -130,10 +131,7 @@ describe('Expect headers (uvicorn ignores them unless the app reads a body)', ()
   let id: string
 
   beforeAll(async () => {
-    app = await buildTestApp()
-    app.app.post('/__test/echo', async (request) => ({ bytes: JSON.stringify(request.body).length }))
-    port = await listen(app)
-    id = pipelineIds(app.runs)[0] as string
+    ;({ app, port, id } = await echoApp())
   })
   afterAll(async () => app.close())
 

@@ -425,7 +425,8 @@ function deepFreeze<T> (value: T): T {
 // ---------------------------------------------------------------------------------------------
 // One run: random draws that do not depend on time, laid out from its creation instant, seen at `now`.
 
-interface RunDraws {
+/** A run's draws; the live simulation (src/simulation/engine.ts) draws the same plan per run. */
+export interface RunDraws {
   queueSeconds: number
   firstGap: number
   durations: number[]

@@ -9,6 +9,7 @@ import {
   substituteWorkflowVariables, workflowName
 } from '../data/argo.ts'
 import type { PipelineVersionRead, RunRead } from '../schemas/runs.ts'
+import type { RunDraws } from '../data/generator.ts'
 
 export interface SimulationOptions {
   randomSeed: number
@@ -129,16 +130,7 @@ export function advanceRun (run: RunRead, now: number, seed: number): RunRead {
   return next === view.workflow ? run : toRunRead({ ...view, workflow: next })
 }
 
-interface Plan {
-  queueSeconds: number
-  firstGap: number
-  durations: number[]
-  gaps: number[]
-  outcome: WorkflowPhase
-  failingStep: number
-  errorMessage: string
-  finishGap: number
-}
+type Plan = RunDraws
 
 function drawPlan (view: RunView, seed: number): Plan {
   const random = rng(seed, `${view.id}/plan`)
