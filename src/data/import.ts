@@ -248,12 +248,12 @@ class ImportSession {
   private checkAgainstOthers (run: RunRead, index: number, source: string): void {
     const where = `${source}: [${index}]`
     const firstRun = this.runIds.get(run.id)
-    if (firstRun === undefined) this.runIds.set(run.id, where)
+    if (firstRun === undefined) this.runIds.set(detach(run.id), where)
     else this.report(source, `[${index}].id`, `run id ${run.id} already appears at ${firstRun}`, RULES.runIdUnique)
     const version = run.pipeline_version
     const known = this.versions.get(version.id) ?? this.storedVersionRecord(version.id)
     if (known === undefined) {
-      this.versions.set(version.id, versionRecord(version, where))
+      this.versions.set(detach(version.id), versionRecord(version, where))
       this.checkStepOwners(version, index, source)
       return
     }
@@ -284,20 +284,28 @@ class ImportSession {
   private checkStepOwners (version: PipelineVersionRead, index: number, source: string): void {
     version.steps.forEach((step, position) => {
       const owner = this.stepOwners.get(step.id) ?? this.storedStepOwner.get(step.id)
-      if (owner === undefined || owner === version.id) this.stepOwners.set(step.id, version.id)
+      if (owner === undefined || owner === version.id) this.stepOwners.set(detach(step.id), detach(version.id))
       else this.report(source, `[${index}].pipeline_version.steps[${position}].id`, `step id ${step.id} also belongs to version ${owner}`, RULES.stepInOneVersion)
     })
   }
 }
 
 function versionRecord (version: PipelineVersionRead, where: string): VersionRecord {
-  return { where, pipelineId: version.pipeline_id, createdAt: parseTimestamp(version.created_at) as number, stepsKey: stepsKey(version) }
+  return { where, pipelineId: detach(version.pipeline_id), createdAt: parseTimestamp(version.created_at) as number, stepsKey: stepsKey(version) }
 }
 
 /** A version's steps as comparable text: what the database stores for them (times as microseconds). */
 function stepsKey (version: PipelineVersionRead): string {
   return JSON.stringify(version.steps.map((s) => [s.id, s.name, s.config.query_type, s.config.query,
     s.config.input_datasets, s.config.output_datasets, s.config.job_type, parseTimestamp(s.created_at)]))
+}
+
+/**
+ * A copy of `text` that holds no reference to the text it was cut from. Parsers hand out slices of their input
+ * buffers; keeping such a slice for the whole import (as a Map key) would keep each buffer, and so the file, alive.
+ */
+function detach (text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 function canonicalUuid (value: string): string {
