@@ -1,7 +1,6 @@
 // Server configuration: flags over environment over defaults, validated; the only reader of the environment.
 import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from './contract/compat.ts'
 import { FAULT_STATUSES, type FaultConfig, type FaultStatus } from './faults/inject.ts'
-
 export interface Config {
   host: string
   port: number
@@ -13,10 +12,21 @@ export interface Config {
   adminBodyLimit: number
   logLevel: LogLevel
   seedDemo: boolean
+  /** Open the database read-only: no migration, no seeding, no writes. */
+  readOnly: boolean
+  simulation: SimulationConfig | undefined
   compat: CompatName
   prefer: boolean
   faults: FaultConfig
   journalSize: number
+}
+
+/** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
+export interface SimulationConfig {
+  speed: number
+  randomSeed: number
+  intervalSeconds: number
+  keep: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -33,6 +43,12 @@ export interface ConfigFlags {
   'admin-body-limit'?: string
   'log-level'?: string
   'no-seed'?: boolean
+  'read-only'?: boolean
+  simulate?: boolean
+  speed?: string
+  'random-seed'?: string
+  'simulate-interval'?: string
+  'simulate-keep'?: string
   compat?: string
   'no-prefer'?: boolean
   latency?: string
@@ -52,6 +68,12 @@ export const ENV = {
   adminBodyLimit: 'PIPELINES_MOCK_ADMIN_BODY_LIMIT',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
   noSeed: 'PIPELINES_MOCK_NO_SEED',
+  readOnly: 'PIPELINES_MOCK_READ_ONLY',
+  simulate: 'PIPELINES_MOCK_SIMULATE',
+  speed: 'PIPELINES_MOCK_SPEED',
+  randomSeed: 'PIPELINES_MOCK_RANDOM_SEED',
+  simulateInterval: 'PIPELINES_MOCK_SIMULATE_INTERVAL',
+  simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP',
   compat: 'PIPELINES_MOCK_COMPAT',
   noPrefer: 'PIPELINES_MOCK_NO_PREFER',
   latency: 'PIPELINES_MOCK_LATENCY',
@@ -68,6 +90,7 @@ export const DEFAULTS = {
   tokens: ['demo-token'],
   adminBodyLimit: 50 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
+  simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
   journalSize: 1000
 }
 
@@ -89,6 +112,8 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     adminBodyLimit: parseByteSize(flags['admin-body-limit'] ?? env[ENV.adminBodyLimit]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
     seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
+    readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
+    simulation: parseSimulation(flags, env),
     compat: parseCompat(flags.compat ?? env[ENV.compat]),
     prefer: !(flags['no-prefer'] === true || parseBoolean(ENV.noPrefer, env[ENV.noPrefer])),
     faults: {
@@ -151,6 +176,36 @@ function parseJournalSize (value: string | undefined): number {
     throw new ConfigError(`invalid journal size "${value}": expected an integer from 0 to ${MAX_JOURNAL_SIZE} (--journal-size / ${ENV.journalSize})`)
   }
   return Number(value)
+}
+
+function parseSimulation (flags: ConfigFlags, env: Env): SimulationConfig | undefined {
+  const on = flags.simulate === true || parseBoolean(ENV.simulate, env[ENV.simulate])
+  if (!on) {
+    const stray = (['speed', 'random-seed', 'simulate-interval', 'simulate-keep'] as const).find((name) => flags[name] !== undefined)
+    if (stray !== undefined) throw new ConfigError(`--${stray} only applies with --simulate`)
+    return undefined
+  }
+  if (flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly])) {
+    throw new ConfigError('--simulate writes runs to the database, so it cannot be combined with --read-only')
+  }
+  const defaults = DEFAULTS.simulation
+  return {
+    speed: parseNumber('--speed', ENV.speed, flags.speed ?? env[ENV.speed], defaults.speed, { min: 0.001, max: 1_000_000 }),
+    randomSeed: parseNumber('--random-seed', ENV.randomSeed, flags['random-seed'] ?? env[ENV.randomSeed], defaults.randomSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    intervalSeconds: parseNumber('--simulate-interval', ENV.simulateInterval, flags['simulate-interval'] ?? env[ENV.simulateInterval], defaults.intervalSeconds, { min: 1, max: 31_536_000 }),
+    keep: parseNumber('--simulate-keep', ENV.simulateKeep, flags['simulate-keep'] ?? env[ENV.simulateKeep], defaults.keep, { integer: true, min: 0, max: 1_000_000_000 })
+  }
+}
+
+function parseNumber (flag: string, envName: string, value: string | undefined, fallback: number,
+  limits: { integer?: boolean, min: number, max: number }): number {
+  if (value === undefined) return fallback
+  const number = /^\s*$/.test(value) ? Number.NaN : Number(value)
+  const kind = limits.integer === true ? 'an integer' : 'a number'
+  if (!Number.isFinite(number) || (limits.integer === true && !Number.isInteger(number)) || number < limits.min || number > limits.max) {
+    throw new ConfigError(`invalid ${flag} "${value}": expected ${kind} from ${limits.min} to ${limits.max} (${flag} / ${envName})`)
+  }
+  return number
 }
 
 function nonEmpty (name: string, value: string): string {

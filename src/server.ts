@@ -6,11 +6,14 @@ import type { Config } from './config.ts'
 import { migrate } from './db/migrate.ts'
 import { openDatabase, type Db } from './db/open.ts'
 import { isEmpty, loadDemo } from './db/seed-demo.ts'
+import { createSimulationRunner, simulationClock, type SimulationRunner } from './simulation/runner.ts'
 
 export interface RunningServer {
   app: FastifyInstance
   db: Db
   url: string
+  /** Present with --simulate. */
+  simulation: SimulationRunner | undefined
   close: () => Promise<void>
 }
 
@@ -23,29 +26,53 @@ export function loggerOptions (config: Config, pretty = process.stdout.isTTY): F
 }
 
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
-  const db = openDatabase(config.dbPath)
+  const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
   try {
-    migrate(db)
-    if (config.seedDemo && isEmpty(db)) loadDemo(db)
+    // Read-only: nothing is written, so the database must already hold the current schema (baked images do).
+    if (!config.readOnly) {
+      migrate(db)
+      if (config.seedDemo && isEmpty(db)) loadDemo(db)
+    }
   } catch (error) {
     db.close()
     throw error
   }
   const app = await buildApp({ config, db, logger })
   let url: string
+  let simulation: SimulationRunner | undefined
   try {
+    simulation = startSimulation(config, db, app)
     url = await app.listen({ host: config.host, port: config.port })
   } catch (error) {
+    simulation?.stop()
     await app.close()
     db.close()
     throw error
   }
   let closing: Promise<void> | undefined
   const close = async () => {
+    simulation?.stop()
     closing ??= app.close().finally(() => db.close())
     return closing
   }
-  return { app, db, url, close }
+  return { app, db, url, simulation, close }
+}
+
+/** `--simulate`: the first step runs before the server listens, so the first answer is already current. */
+function startSimulation (config: Config, db: Db, app: FastifyInstance): SimulationRunner | undefined {
+  const options = config.simulation
+  if (options === undefined) return undefined
+  const runner = createSimulationRunner({
+    ...options,
+    db,
+    clock: simulationClock(db, options.speed),
+    // A response cache invalidates these pipelines here.
+    onChange: (pipelineIds) => { app.log.debug({ pipelines: pipelineIds }, 'simulation wrote runs') },
+    onError: (error) => { app.log.error({ err: error }, 'simulation step failed; retrying on the next tick') }
+  })
+  runner.start()
+  app.log.info({ speed: options.speed, randomSeed: options.randomSeed, intervalSeconds: options.intervalSeconds, keep: options.keep }, 'simulation started')
+  return runner
 }
 
 /** Closes the server on SIGTERM/SIGINT after in-flight requests finish, then exits 0. */

@@ -11,9 +11,11 @@ describe('loadConfig', () => {
       tokens: ['demo-token'],
       apiKeys: [],
       adminToken: undefined,
-      adminBodyLimit: 52428800,
+      adminBodyLimit: 50 * 1024 * 1024,
       logLevel: 'info',
       seedDemo: true,
+      readOnly: false,
+      simulation: undefined,
       compat: 'current',
       prefer: true,
       faults: { latency: undefined, errorRate: 0, errorStatuses: [500], seed: undefined },
@@ -30,6 +32,7 @@ describe('loadConfig', () => {
       [ENV.tokens]: 'a, b',
       [ENV.apiKeys]: 'k1,k2',
       [ENV.adminToken]: 'admin-secret',
+      [ENV.adminBodyLimit]: '2MB',
       [ENV.logLevel]: 'warn',
       [ENV.noSeed]: 'true'
     }
@@ -40,9 +43,11 @@ describe('loadConfig', () => {
       tokens: ['a', 'b'],
       apiKeys: ['k1', 'k2'],
       adminToken: 'admin-secret',
-      adminBodyLimit: 52428800,
+      adminBodyLimit: 2 * 1024 * 1024,
       logLevel: 'warn',
       seedDemo: false,
+      readOnly: false,
+      simulation: undefined,
       compat: 'current',
       prefer: true,
       faults: { latency: undefined, errorRate: 0, errorStatuses: [500], seed: undefined },
@@ -54,6 +59,10 @@ describe('loadConfig', () => {
     const env = { [ENV.host]: '0.0.0.0', [ENV.port]: '9000', [ENV.tokens]: 'env-token', [ENV.logLevel]: 'warn', [ENV.noSeed]: 'false' }
     const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true }, env)
     expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false })
+  })
+
+  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['1GB', 1024 ** 3], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
+    expect(loadConfig({ 'admin-body-limit': value }, { [ENV.adminBodyLimit]: '1kb' }).adminBodyLimit).toBe(bytes)
   })
 
   it.each(['0', '1', '8000', '65535'])('accepts port %s', (port) => {
@@ -72,6 +81,8 @@ describe('loadConfig', () => {
     ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, '--token values must be non-empty and contain no whitespace'],
     ['a token with a space', { token: ['two words'] }, {}, '--token values must be non-empty and contain no whitespace'],
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
+    ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, 'invalid body limit "mb": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / PIPELINES_MOCK_ADMIN_BODY_LIMIT)'],
+    ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'invalid body limit "0"'],
     ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)
@@ -85,6 +96,30 @@ describe('loadConfig', () => {
     } finally {
       delete process.env[ENV.port]
     }
+  })
+
+  describe('--read-only and --simulate', () => {
+    it('reads them from flags and the environment, with documented defaults', () => {
+      expect(loadConfig({ simulate: true }, {}).simulation).toEqual({ speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 })
+      const env = { [ENV.simulate]: 'true', [ENV.speed]: '30', [ENV.randomSeed]: '9', [ENV.simulateInterval]: '45.5', [ENV.simulateKeep]: '0' }
+      expect(loadConfig({}, env).simulation).toEqual({ speed: 30, randomSeed: 9, intervalSeconds: 45.5, keep: 0 })
+      expect(loadConfig({ speed: '2', 'random-seed': '4' }, env).simulation).toMatchObject({ speed: 2, randomSeed: 4 })
+      expect(loadConfig({ 'read-only': true }, {}).readOnly).toBe(true)
+      expect(loadConfig({}, { [ENV.readOnly]: '1' }).readOnly).toBe(true)
+    })
+
+    it.each([
+      [{ simulate: true, speed: '0' }, 'invalid --speed "0": expected a number from 0.001 to 1000000 (--speed / PIPELINES_MOCK_SPEED)'],
+      [{ simulate: true, speed: 'fast' }, 'invalid --speed "fast"'],
+      [{ simulate: true, 'random-seed': '1.5' }, 'invalid --random-seed "1.5": expected an integer'],
+      [{ simulate: true, 'simulate-interval': '0.5' }, 'invalid --simulate-interval "0.5"'],
+      [{ simulate: true, 'simulate-keep': '-1' }, 'invalid --simulate-keep "-1"'],
+      [{ speed: '10' }, '--speed only applies with --simulate'],
+      [{ simulate: true, 'read-only': true }, '--simulate writes runs to the database, so it cannot be combined with --read-only']
+    ])('refuses %o in one line', (flags, message) => {
+      expect(() => loadConfig(flags, {})).toThrow(ConfigError)
+      expect(() => loadConfig(flags, {})).toThrow(message)
+    })
   })
 })
 

@@ -20,7 +20,13 @@ const options = {
   'error-rate': { type: 'string' },
   'error-status': { type: 'string' },
   'fault-seed': { type: 'string' },
-  'journal-size': { type: 'string' }
+  'journal-size': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  simulate: { type: 'boolean' },
+  speed: { type: 'string' },
+  'random-seed': { type: 'string' },
+  'simulate-interval': { type: 'string' },
+  'simulate-keep': { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -47,6 +53,14 @@ Options:
   --error-status LIST  status of injected errors: 500, 503 or 500,503 (env ${ENV.errorStatus}, default 500)
   --fault-seed N       seed of latency and error draws, for reproducible runs (env ${ENV.faultSeed}, default random)
   --journal-size N     requests kept for GET /__admin/requests, 0 turns it off (env ${ENV.journalSize}, default 1000)
+  --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
+
+Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
+  --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)
+  --speed N                the clock runs N times faster than real time (env ${ENV.speed}, default 1)
+  --random-seed N          same seed + same database + same instants = same data (env ${ENV.randomSeed}, default 1)
+  --simulate-interval SEC  simulated seconds between two runs of a pipeline (env ${ENV.simulateInterval}, default 300)
+  --simulate-keep N        prune finished runs beyond each pipeline's N newest, 0 keeps all (env ${ENV.simulateKeep}, default 200)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)

@@ -11,7 +11,7 @@ const STEP_JSON = `json_object(
   'created_at', ${timestampSql('s.created_at')},
   'id', s.id)`
 
-const VERSION_JSON = `json_object(
+export const VERSION_JSON = `json_object(
   'id', v.id,
   'pipeline_id', v.pipeline_id,
   'steps', (SELECT json_group_array(json(${STEP_JSON}) ORDER BY s.position) FROM steps s WHERE s.version_id = v.id),
@@ -24,7 +24,7 @@ const RUN_STEP_JSON = `json_object(
   'started_at', ${nullableTimestampSql('rs.started_at')},
   'finished_at', ${nullableTimestampSql('rs.finished_at')})`
 
-const RUN_JSON = `json_object(
+export const RUN_JSON = `json_object(
   'id', r.id,
   'pipeline_config_version_id', r.version_id,
   'name', r.name,
