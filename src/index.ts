@@ -1,4 +1,4 @@
-// The package's public API: the contract's TypeBox schemas and static types, and the server for in-process use.
+// The package's public API: the contract's TypeBox schemas and static types, the server for in-process use, and verify.
 export {
   StepConfig, StepRead, PipelineVersionRead, RunStepMetadata, RunRead, RunList, runModels,
   RUN_STATUSES, RUN_STEP_STATUSES, type RunStatus, type RunStepStatus
@@ -12,3 +12,9 @@ export { migrate } from './db/migrate.ts'
 export { loadDemo } from './db/seed-demo.ts'
 export { checkRunRules, type RuleFinding } from './contract/rules.ts'
 export { PACKAGE_VERSION } from './version.ts'
+export { runVerify, type VerifyOptions } from './verify/run.ts'
+export type { VerifyReport, CheckResult, Finding, VerifyTarget } from './verify/report.ts'
+export { UnreachableError } from './verify/client.ts'
+export { renderJson as renderVerifyJson } from './verify/reporters/json.ts'
+export { renderJunit as renderVerifyJunit } from './verify/reporters/junit.ts'
+export { COMPAT_NAMES, COMPAT_PROFILES, type CompatName, type CompatProfile } from './contract/compat.ts'

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMPAT_NAMES } from '../../src/contract/compat.ts'
 import { UnreachableError } from '../../src/verify/client.ts'
+import * as packageRoot from '../../src/index.ts'
 import { runVerify, type VerifyOptions } from '../../src/verify/run.ts'
 import { SCENARIOS, startBrokenServer, type BrokenServer } from '../fixtures/broken-server.ts'
 import { FIXTURE_PIPELINE, FIXTURE_VERSION, startTestServer, TOKEN, type TestServer } from '../fixtures/contract-server.ts'
@@ -43,6 +44,11 @@ describe.each(COMPAT_NAMES)('verify against the mock serving profile %s', (profi
 })
 
 describe('verify details', () => {
+  it('is part of the package\'s API', () => {
+    expect(packageRoot.runVerify).toBe(runVerify)
+    expect(packageRoot.UnreachableError).toBe(UnreachableError)
+  })
+
   let server: TestServer
   beforeAll(async () => { server = await startTestServer() })
   afterAll(async () => server.close())
