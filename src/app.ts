@@ -13,6 +13,8 @@ import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
 import { createRunsHandler } from './routes/runs.ts'
 import { createRunQueries } from './queries/runs.ts'
+import { createRunsCache } from './queries/runs-cache.ts'
+import { createChangeTracker } from './db/changes.ts'
 
 export interface BuildAppOptions {
   config: Config
@@ -32,7 +34,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
     checkApiKey: createApiKeyCheck(config),
-    queries: createRunQueries(db)
+    runsBody: createRunsCache({ queries: createRunQueries(db), changes: createChangeTracker(db), maxBytes: config.cacheBytes }).runsBody
   })
   const fallback = createFallback(handleRuns)
   const cors = config.corsOrigins === false ? undefined : createCorsPolicy(config.corsOrigins)

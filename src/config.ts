@@ -17,6 +17,19 @@ export interface Config {
   /** Origins allowed by CORS (`*`: all; `scheme://host:*`: any port); false turns CORS off. */
   corsOrigins: readonly string[] | false
   limits: ServerLimits
+  simulation: SimulationConfig | undefined
+  /** Byte budget of the response cache; 0 turns it off. */
+  cacheBytes: number
+  /** Processes serving the one port (node:cluster); 1 serves from this process. */
+  workers: number
+}
+
+/** `serve --simulate`: runs advance as on an Argo cluster (src/simulation/). */
+export interface SimulationConfig {
+  speed: number
+  randomSeed: number
+  intervalSeconds: number
+  keep: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -40,6 +53,13 @@ export interface ConfigFlags {
   'keep-alive-timeout'?: string
   'headers-timeout'?: string
   'request-timeout'?: string
+  simulate?: boolean
+  speed?: string
+  'random-seed'?: string
+  'simulate-interval'?: string
+  'simulate-keep'?: string,
+  'cache-mb'?: string
+  workers?: string
 }
 
 export const ENV = {
@@ -58,7 +78,14 @@ export const ENV = {
   maxConnections: 'PIPELINES_MOCK_MAX_CONNECTIONS',
   keepAliveTimeout: 'PIPELINES_MOCK_KEEP_ALIVE_TIMEOUT',
   headersTimeout: 'PIPELINES_MOCK_HEADERS_TIMEOUT',
-  requestTimeout: 'PIPELINES_MOCK_REQUEST_TIMEOUT'
+  requestTimeout: 'PIPELINES_MOCK_REQUEST_TIMEOUT',
+  simulate: 'PIPELINES_MOCK_SIMULATE',
+  speed: 'PIPELINES_MOCK_SPEED',
+  randomSeed: 'PIPELINES_MOCK_RANDOM_SEED',
+  simulateInterval: 'PIPELINES_MOCK_SIMULATE_INTERVAL',
+  simulateKeep: 'PIPELINES_MOCK_SIMULATE_KEEP',
+  cacheMb: 'PIPELINES_MOCK_CACHE_MB',
+  workers: 'PIPELINES_MOCK_WORKERS'
 } as const
 
 export const DEFAULTS = {
@@ -69,15 +96,21 @@ export const DEFAULTS = {
   adminBodyLimit: 50 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
   // A frontend dev server on another local port, without credentials.
-  corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']
+  corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],
+  simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
+  cacheMb: 32,
+  workers: 1
 }
+
+export const LIMITS = { cacheMb: 4096, workers: 64 }
+const MEGABYTE = 1024 * 1024
 
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>
 
 export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Config {
-  return {
+  return checkCombinations({
     host: nonEmpty('--host', flags.host ?? env[ENV.host] ?? DEFAULTS.host),
     port: parsePort(flags.port ?? env[ENV.port]),
     dbPath: nonEmpty('--db', flags.db ?? env[ENV.db] ?? DEFAULTS.dbPath),
@@ -89,8 +122,49 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
     readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
     corsOrigins: parseCors(flags, env),
-    limits: parseLimits(flags, env)
+    limits: parseLimits(flags, env),
+    simulation: parseSimulation(flags, env),
+    cacheBytes: parseInteger('cache size', '--cache-mb', ENV.cacheMb, flags['cache-mb'] ?? env[ENV.cacheMb], 0, LIMITS.cacheMb, DEFAULTS.cacheMb) * MEGABYTE,
+    workers: parseInteger('worker count', '--workers', ENV.workers, flags.workers ?? env[ENV.workers], 1, LIMITS.workers, DEFAULTS.workers)
+  })
+}
+
+function checkCombinations (config: Config): Config {
+  // Each worker would advance its own copy of the clock and write the same runs twice.
+  if (config.simulation !== undefined && config.workers > 1) {
+    throw new ConfigError('--simulate runs in one process, so it cannot be combined with --workers above 1')
   }
+  return config
+}
+
+function parseSimulation (flags: ConfigFlags, env: Env): SimulationConfig | undefined {
+  const on = flags.simulate === true || parseBoolean(ENV.simulate, env[ENV.simulate])
+  if (!on) {
+    const stray = (['speed', 'random-seed', 'simulate-interval', 'simulate-keep'] as const).find((name) => flags[name] !== undefined)
+    if (stray !== undefined) throw new ConfigError(`--${stray} only applies with --simulate`)
+    return undefined
+  }
+  if (flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly])) {
+    throw new ConfigError('--simulate writes runs to the database, so it cannot be combined with --read-only')
+  }
+  const defaults = DEFAULTS.simulation
+  return {
+    speed: parseNumber('--speed', ENV.speed, flags.speed ?? env[ENV.speed], defaults.speed, { min: 0.001, max: 1_000_000 }),
+    randomSeed: parseNumber('--random-seed', ENV.randomSeed, flags['random-seed'] ?? env[ENV.randomSeed], defaults.randomSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    intervalSeconds: parseNumber('--simulate-interval', ENV.simulateInterval, flags['simulate-interval'] ?? env[ENV.simulateInterval], defaults.intervalSeconds, { min: 1, max: 31_536_000 }),
+    keep: parseNumber('--simulate-keep', ENV.simulateKeep, flags['simulate-keep'] ?? env[ENV.simulateKeep], defaults.keep, { integer: true, min: 0, max: 1_000_000_000 })
+  }
+}
+
+function parseNumber (flag: string, envName: string, value: string | undefined, fallback: number,
+  limits: { integer?: boolean, min: number, max: number }): number {
+  if (value === undefined) return fallback
+  const number = /^\s*$/.test(value) ? Number.NaN : Number(value)
+  const kind = limits.integer === true ? 'an integer' : 'a number'
+  if (!Number.isFinite(number) || (limits.integer === true && !Number.isInteger(number)) || number < limits.min || number > limits.max) {
+    throw new ConfigError(`invalid ${flag} "${value}": expected ${kind} from ${limits.min} to ${limits.max} (${flag} / ${envName})`)
+  }
+  return number
 }
 
 function nonEmpty (name: string, value: string): string {
@@ -102,6 +176,14 @@ export function parsePort (value: string | undefined): number {
   if (value === undefined) return DEFAULTS.port
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new ConfigError(`invalid port "${value}": expected an integer from 0 to 65535 (--port / ${ENV.port})`)
+  }
+  return Number(value)
+}
+
+function parseInteger (what: string, flag: string, envName: string, value: string | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`invalid ${what} "${value}": expected an integer from ${min} to ${max} (${flag} / ${envName})`)
   }
   return Number(value)
 }

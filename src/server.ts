@@ -7,11 +7,14 @@ import type { Config } from './config.ts'
 import { assertCurrentSchema, migrate } from './db/migrate.ts'
 import { databaseError, openDatabase, type Db } from './db/open.ts'
 import { isEmpty, loadDemo } from './db/seed-demo.ts'
+import { createSimulationRunner, simulationClock, type SimulationRunner } from './simulation/runner.ts'
 
 export interface RunningServer {
   app: FastifyInstance
   db: Db
   url: string
+  /** Present with --simulate. */
+  simulation: SimulationRunner | undefined
   close: () => Promise<void>
 }
 
@@ -33,22 +36,43 @@ export async function startServer (config: Config, logger = loggerOptions(config
   }
   const app = await buildApp({ config, db, logger })
   let url: string
+  let simulation: SimulationRunner | undefined
   try {
+    simulation = startSimulation(config, db, app)
     url = await app.listen({ host: config.host, port: config.port })
   } catch (error) {
+    simulation?.stop()
     await app.close()
     db.close()
     throw listenError(config, error)
   }
   let closing: Promise<void> | undefined
   const close = async () => {
+    simulation?.stop()
     closing ??= app.close().finally(() => db.close())
     return closing
   }
-  return { app, db, url, close }
+  return { app, db, url, simulation, close }
 }
 
-/** Read-only: the schema must already be current, and nothing is written. */
+/** `--simulate`: the first step runs before the server listens, so the first answer is already current. */
+function startSimulation (config: Config, db: Db, app: FastifyInstance): SimulationRunner | undefined {
+  const options = config.simulation
+  if (options === undefined) return undefined
+  const runner = createSimulationRunner({
+    ...options,
+    db,
+    clock: simulationClock(db, options.speed),
+    // A response cache invalidates these pipelines here.
+    onChange: (pipelineIds) => { app.log.debug({ pipelines: pipelineIds }, 'simulation wrote runs') },
+    onError: (error) => { app.log.error({ err: error }, 'simulation step failed; retrying on the next tick') }
+  })
+  runner.start()
+  app.log.info({ speed: options.speed, randomSeed: options.randomSeed, intervalSeconds: options.intervalSeconds, keep: options.keep }, 'simulation started')
+  return runner
+}
+
+/** Read-only: nothing is written, so the database must already hold the current schema (baked images do). */
 function prepareDatabase (db: Db, config: Config): void {
   if (config.readOnly) return assertCurrentSchema(db)
   migrate(db)

@@ -11,8 +11,15 @@ describe('loadConfig', () => {
       tokens: ['demo-token'],
       apiKeys: [],
       adminToken: undefined,
+      adminBodyLimit: 50 * 1024 * 1024,
       logLevel: 'info',
-      seedDemo: true
+      seedDemo: true,
+      readOnly: false,
+      corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],
+      limits: { maxConnections: 1024, keepAliveTimeout: 72_000, headersTimeout: 10_000, requestTimeout: 30_000 },
+      simulation: undefined,
+      cacheBytes: 32 * 1024 * 1024,
+      workers: 1
     })
     expect(DEFAULTS.tokens).toEqual(['demo-token'])
   })
@@ -25,8 +32,11 @@ describe('loadConfig', () => {
       [ENV.tokens]: 'a, b',
       [ENV.apiKeys]: 'k1,k2',
       [ENV.adminToken]: 'admin-secret',
+      [ENV.adminBodyLimit]: '2MB',
       [ENV.logLevel]: 'warn',
-      [ENV.noSeed]: 'true'
+      [ENV.noSeed]: 'true',
+      [ENV.cacheMb]: '0',
+      [ENV.workers]: '4'
     }
     expect(loadConfig({}, env)).toEqual({
       host: '0.0.0.0',
@@ -35,15 +45,27 @@ describe('loadConfig', () => {
       tokens: ['a', 'b'],
       apiKeys: ['k1', 'k2'],
       adminToken: 'admin-secret',
+      adminBodyLimit: 2 * 1024 * 1024,
       logLevel: 'warn',
-      seedDemo: false
+      seedDemo: false,
+      readOnly: false,
+      corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],
+      limits: { maxConnections: 1024, keepAliveTimeout: 72_000, headersTimeout: 10_000, requestTimeout: 30_000 },
+      simulation: undefined,
+      cacheBytes: 0,
+      workers: 4
     })
   })
 
   it('lets flags win over the environment', () => {
     const env = { [ENV.host]: '0.0.0.0', [ENV.port]: '9000', [ENV.tokens]: 'env-token', [ENV.logLevel]: 'warn', [ENV.noSeed]: 'false' }
-    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true }, env)
-    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false })
+    const config = loadConfig({ host: '127.0.0.2', port: '0', token: ['flag-token'], 'log-level': 'debug', 'no-seed': true, 'cache-mb': '5', workers: '2' },
+      { ...env, [ENV.cacheMb]: '64', [ENV.workers]: '8' })
+    expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false, cacheBytes: 5 * 1024 * 1024, workers: 2 })
+  })
+
+  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['1GB', 1024 ** 3], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
+    expect(loadConfig({ 'admin-body-limit': value }, { [ENV.adminBodyLimit]: '1kb' }).adminBodyLimit).toBe(bytes)
   })
 
   it.each(['0', '1', '8000', '65535'])('accepts port %s', (port) => {
@@ -62,6 +84,14 @@ describe('loadConfig', () => {
     ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, '--token values must be non-empty and contain no whitespace'],
     ['a token with a space', { token: ['two words'] }, {}, '--token values must be non-empty and contain no whitespace'],
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
+    ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, 'invalid body limit "mb": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / PIPELINES_MOCK_ADMIN_BODY_LIMIT)'],
+    ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'invalid body limit "0"'],
+    ['a simulation across workers', { simulate: true, workers: '2' }, {}, '--simulate runs in one process, so it cannot be combined with --workers above 1'],
+    ['no workers', { workers: '0' }, {}, 'invalid worker count "0": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)'],
+    ['too many workers', {}, { [ENV.workers]: '65' }, 'invalid worker count "65": expected an integer from 1 to 64'],
+    ['a worker count that is not a number', { workers: 'all' }, {}, 'invalid worker count "all"'],
+    ['a negative cache size', { 'cache-mb': '-1' }, {}, 'invalid cache size "-1": expected an integer from 0 to 4096 (--cache-mb / PIPELINES_MOCK_CACHE_MB)'],
+    ['a cache size with a unit', {}, { [ENV.cacheMb]: '32MB' }, 'invalid cache size "32MB"'],
     ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)
@@ -75,5 +105,29 @@ describe('loadConfig', () => {
     } finally {
       delete process.env[ENV.port]
     }
+  })
+
+  describe('--read-only and --simulate', () => {
+    it('reads them from flags and the environment, with documented defaults', () => {
+      expect(loadConfig({ simulate: true }, {}).simulation).toEqual({ speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 })
+      const env = { [ENV.simulate]: 'true', [ENV.speed]: '30', [ENV.randomSeed]: '9', [ENV.simulateInterval]: '45.5', [ENV.simulateKeep]: '0' }
+      expect(loadConfig({}, env).simulation).toEqual({ speed: 30, randomSeed: 9, intervalSeconds: 45.5, keep: 0 })
+      expect(loadConfig({ speed: '2', 'random-seed': '4' }, env).simulation).toMatchObject({ speed: 2, randomSeed: 4 })
+      expect(loadConfig({ 'read-only': true }, {}).readOnly).toBe(true)
+      expect(loadConfig({}, { [ENV.readOnly]: '1' }).readOnly).toBe(true)
+    })
+
+    it.each([
+      [{ simulate: true, speed: '0' }, 'invalid --speed "0": expected a number from 0.001 to 1000000 (--speed / PIPELINES_MOCK_SPEED)'],
+      [{ simulate: true, speed: 'fast' }, 'invalid --speed "fast"'],
+      [{ simulate: true, 'random-seed': '1.5' }, 'invalid --random-seed "1.5": expected an integer'],
+      [{ simulate: true, 'simulate-interval': '0.5' }, 'invalid --simulate-interval "0.5"'],
+      [{ simulate: true, 'simulate-keep': '-1' }, 'invalid --simulate-keep "-1"'],
+      [{ speed: '10' }, '--speed only applies with --simulate'],
+      [{ simulate: true, 'read-only': true }, '--simulate writes runs to the database, so it cannot be combined with --read-only']
+    ])('refuses %o in one line', (flags, message) => {
+      expect(() => loadConfig(flags, {})).toThrow(ConfigError)
+      expect(() => loadConfig(flags, {})).toThrow(message)
+    })
   })
 })

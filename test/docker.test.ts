@@ -1,6 +1,7 @@
-// The Docker image's path without Docker: compiled dist/ run by plain node with the image's env, CMD and HEALTHCHECK.
+// The Docker image's path without Docker: the bake step, then compiled dist/ run by plain node with the image's env, CMD and HEALTHCHECK.
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
@@ -13,6 +14,8 @@ vi.setConfig({ testTimeout: 60_000 })
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replaceAll('\\\n', ' ')
 const lines = dockerfile.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
 const runtime = lines.slice(lines.findLastIndex((line) => line.startsWith('FROM ')))
+const buildStage = lines.slice(0, lines.findLastIndex((line) => line.startsWith('FROM ')))
+const BAKED_DIR = '/app/data'
 const instruction = (name: string) => runtime.filter((line) => line.startsWith(`${name} `)).map((line) => line.slice(name.length + 1).trim())
 const execArray = (text: string) => JSON.parse(text.slice(text.indexOf('['))) as string[]
 
@@ -31,18 +34,29 @@ describe('Dockerfile', () => {
     expect(env).toMatchObject({ PIPELINES_MOCK_HOST: '0.0.0.0', PIPELINES_MOCK_PORT: '8000' })
     expect(instruction('EXPOSE')).toEqual(['8000'])
     expect(instruction('STOPSIGNAL')).toEqual(['SIGTERM'])
-    expect(cmd).toEqual(['node', 'bin/pipelines-mock.js', 'serve'])
+    expect(cmd).toEqual(['node', 'bin/pipelines-mock.js', 'serve', '--read-only'])
+    expect(env.PIPELINES_MOCK_DB).toBe(`${BAKED_DIR}/demo.sqlite`)
+    expect(runtime).toContain(`COPY --from=build ${BAKED_DIR} ./data`)
   })
 
-  it('CMD, as plain node on dist/ with the image\'s environment, serves the demo and passes the HEALTHCHECK', async () => {
-    // 127.0.0.1 and port 0 stand in for the container's 0.0.0.0:8000; the database path moves into a temp dir.
-    const containerEnv = { ...env, PIPELINES_MOCK_HOST: '127.0.0.1', PIPELINES_MOCK_PORT: '0', PIPELINES_MOCK_DB: join(tempDir(), 'data', 'pipelines-mock.sqlite') }
+  it('bakes the demo database at build time; CMD serves it read-only (no byte written) and passes the HEALTHCHECK', async () => {
+    // The build stage's bake step, run as the image's shell would, with /app/data moved into a temp dir.
+    const dataDir = tempDir()
+    const bake = buildStage.filter((line) => line.startsWith('RUN ') && line.includes('seed demo'))
+    expect(bake).toHaveLength(1)
+    await run('sh', ['-c', (bake[0] as string).slice(4).replaceAll(BAKED_DIR, dataDir)], { cwd: ROOT })
+    const dbPath = join(dataDir, 'demo.sqlite')
+    const baked = createHash('sha256').update(readFileSync(dbPath)).digest('hex')
+
+    // 127.0.0.1 and port 0 stand in for the container's 0.0.0.0:8000.
+    const containerEnv = { ...env, PIPELINES_MOCK_HOST: '127.0.0.1', PIPELINES_MOCK_PORT: '0', PIPELINES_MOCK_DB: dbPath }
     const [node, ...args] = cmd
     expect(node).toBe('node')
     const server = await startCli(args.slice(1), { env: containerEnv })
     const pipelineId = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
     const response = await socketRequest(server.port, 'GET', `/pipelines/${pipelineId}/runs/`, AUTH)
     expect({ status: response.status, type: response.headers['content-type'] }).toEqual({ status: 200, type: 'application/json' })
+    expect((JSON.parse(response.body) as unknown[]).length).toBe(readDemoRuns().filter((r) => r.pipeline_version.pipeline_id === pipelineId).length)
 
     const [checkNode, ...checkArgs] = healthcheck
     expect(checkNode).toBe('node')
@@ -50,5 +64,8 @@ describe('Dockerfile', () => {
     await expect(run(process.execPath, checkArgs, check)).resolves.toBeDefined()
     expect((await server.stop()).code).toBe(0)
     await expect(run(process.execPath, checkArgs, check)).rejects.toMatchObject({ code: 1 })
+    // A read-only root filesystem works: nothing was written to the file, and no -wal/-shm appeared beside it.
+    expect(createHash('sha256').update(readFileSync(dbPath)).digest('hex')).toBe(baked)
+    expect(readdirSync(dataDir)).toEqual(['demo.sqlite'])
   })
 })

@@ -86,7 +86,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const total = options.pipelines * options.runs
     const progress = createProgress({ label: 'generating runs', total, linesFrom: 100_000 })
     const started = Date.now()
-    const result = await withDatabase(path, (db) => generateIntoDatabase(db, {
+    const result = await withDatabase(path, async (db) => await generateIntoDatabase(db, {
       ...options,
       ...(now === undefined ? {} : { now }),
       onProgress: (runs) => { progress.update(runs) }

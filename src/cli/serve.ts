@@ -1,7 +1,8 @@
 // `pipelines-mock serve`: start the HTTP server with flags over environment over defaults.
-import { ENV, loadConfig, type ConfigFlags } from '../config.ts'
+import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
 import { closeOnSignals, startServer } from '../server.ts'
-import { parseFlags, print, type Command } from './usage.ts'
+import { isWorker, reportListening, runPrimary } from '../workers.ts'
+import { parseFlags, print, printError, type Command } from './usage.ts'
 
 const options = {
   host: { type: 'string' },
@@ -19,7 +20,14 @@ const options = {
   'max-connections': { type: 'string' },
   'keep-alive-timeout': { type: 'string' },
   'headers-timeout': { type: 'string' },
-  'request-timeout': { type: 'string' }
+  'request-timeout': { type: 'string' },
+  simulate: { type: 'boolean' },
+  speed: { type: 'string' },
+  'random-seed': { type: 'string' },
+  'simulate-interval': { type: 'string' },
+  'simulate-keep': { type: 'string' },
+  'cache-mb': { type: 'string' },
+  workers: { type: 'string' }
 } as const
 
 export const serve: Command = {
@@ -47,13 +55,30 @@ Options:
   --keep-alive-timeout MS   idle keep-alive connections close after MS (env ${ENV.keepAliveTimeout}, default 72000)
   --headers-timeout MS      a client must send its headers within MS (env ${ENV.headersTimeout}, default 10000)
   --request-timeout MS      a client must send its whole request within MS (env ${ENV.requestTimeout}, default 30000)
+  --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
+  --workers N          processes sharing the port, 1 to 64 (env ${ENV.workers}, default 1)
+
+Demo mode (runs move through Argo phases on a clock; written to the database, so a restart continues):
+  --simulate               start runs on a schedule and advance them (env ${ENV.simulate}=true)
+  --speed N                the clock runs N times faster than real time (env ${ENV.speed}, default 1)
+  --random-seed N          same seed + same database + same instants = same data (env ${ENV.randomSeed}, default 1)
+  --simulate-interval SEC  simulated seconds between two runs of a pipeline (env ${ENV.simulateInterval}, default 300)
+  --simulate-keep N        prune finished runs beyond each pipeline's N newest, 0 keeps all (env ${ENV.simulateKeep}, default 200)
   -h, --help           show this help`,
   async run (argv) {
     const { values } = parseFlags(argv, options)
     const config = loadConfig(values as ConfigFlags)
+    if (config.workers > 1 && !isWorker()) {
+      const shows = (level: LogLevel) => config.logLevel !== 'silent' && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(config.logLevel)
+      return await runPrimary(config, {
+        listening: (url) => print(`pipelines-mock listening on ${url}`),
+        log: (level, line) => { if (shows(level)) (level === 'warn' ? printError : print)(line) }
+      })
+    }
     const server = await startServer(config)
     closeOnSignals(server)
-    print(`pipelines-mock listening on ${server.url}`)
+    if (isWorker()) reportListening(server.url)
+    else print(`pipelines-mock listening on ${server.url}`)
     return 0
   }
 }

@@ -1,7 +1,13 @@
-// `seed generate`'s write side: the generator's records bulk-inserted in one transaction, statements prepared once.
+// `seed generate`'s write side: row batches from a generator thread bulk-inserted in one transaction, statements prepared once.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Db } from '../db/open.ts'
-import { createRunWriter } from '../db/write-runs.ts'
-import { generateRunRecords, type GenerateOptions } from './generator.ts'
+import { createRunWriter, type RowBatch } from '../db/write-runs.ts'
+import { generateRowBatches } from './generate-rows.ts'
+import type { GenerateWorkerData, GenerateWorkerMessage } from './generate-worker.ts'
+import type { GenerateOptions } from './generator.ts'
 
 export interface GenerateIntoOptions extends GenerateOptions {
   /** Keep the data already there (runs with the same ids are replaced); default: replace everything. */
@@ -9,6 +15,8 @@ export interface GenerateIntoOptions extends GenerateOptions {
   /** Called every `progressEvery` runs and at the end with the runs written so far. */
   onProgress?: (runs: number) => void
   progressEvery?: number
+  /** Generate in a worker thread while this one writes; default true. */
+  threads?: boolean
 }
 
 export interface GenerateResult {
@@ -24,27 +32,83 @@ const BULK_CACHE_KIB = 512 * 1024
  * output is consistent by construction (its tests check every rule), so CHECK constraints (json_valid
  * over ~7 KB of Argo JSON per run) and foreign keys are not re-checked row by row: that is 3× faster.
  * When no other connection has the database open, the insert runs under a rollback journal, which writes
- * new pages once instead of twice (WAL, then checkpoint); WAL is restored afterwards.
+ * new pages once instead of twice (WAL, then checkpoint); WAL is restored afterwards. With `threads` (the
+ * default) a worker thread generates row batches while this thread inserts them. The write transaction is
+ * held across awaits: use the connection for nothing else meanwhile.
  */
-export function generateIntoDatabase (db: Db, options: GenerateIntoOptions): GenerateResult {
+export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions): Promise<GenerateResult> {
   const every = options.progressEvery ?? 10_000
   const restore = bulkSettings(db)
-  try {
-    return db.transaction(() => {
-      const writer = createRunWriter(db)
-      if (options.append !== true) writer.deleteAll()
-      const write = writer.startJsonBatch()
-      let runs = 0
-      for (const record of generateRunRecords(options)) {
-        write(record.run, record.manifestJson, record.metadataJson)
-        if (++runs % every === 0) options.onProgress?.(runs)
-      }
+  const writer = createRunWriter(db)
+  let runs = 0
+  let reported = 0
+  const write = (batch: RowBatch): void => {
+    writer.writeRows(batch)
+    runs += batch.runs.length
+    if (runs - reported >= every) {
+      reported = runs - (runs % every)
       options.onProgress?.(runs)
-      return { runs, pipelines: options.pipelines }
-    }).immediate()
+    }
+  }
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    if (options.append !== true) writer.deleteAll()
+    if (options.threads === false) {
+      for (const batch of generateRowBatches(options, BATCH_SIZE)) write(batch)
+    } else {
+      await generateInWorker(options, write)
+    }
+    options.onProgress?.(runs)
+    db.exec('COMMIT')
+    return { runs, pipelines: options.pipelines }
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
   } finally {
     restore()
   }
+}
+
+const BATCH_SIZE = 1000
+const BATCHES_AHEAD = 4
+
+async function generateInWorker (options: GenerateOptions, write: (batch: RowBatch) => void): Promise<void> {
+  const worker = startWorker({ options: generatorOptions(options), batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: GenerateWorkerMessage) => {
+        try {
+          if (message.kind === 'batch') {
+            write(message.batch)
+            worker.postMessage('ack')
+          } else if (message.kind === 'done') resolve()
+          else reject(new Error(`generator thread failed: ${message.message}`))
+        } catch (error) {
+          reject(error)
+        }
+      })
+      worker.on('error', reject)
+      worker.on('exit', (code) => { reject(new Error(`generator thread exited with code ${code}`)) })
+    })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/** The built worker; from the TypeScript sources (tests, tsx) a worker that loads tsx's hooks first, then the source. */
+function startWorker (workerData: GenerateWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./generate-worker.js', import.meta.url), { workerData })
+  // tsx's ESM entry (its `import` export), found from its package.json: `require.resolve` would give the CommonJS one.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
+  const source = new URL('./generate-worker.ts', import.meta.url).href
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(code, { eval: true, workerData })
+}
+
+/** Only what the generator reads: callbacks cannot cross to another thread. */
+function generatorOptions (options: GenerateOptions): GenerateOptions {
+  const { pipelines, versions, runs, steps, randomSeed, now } = options
+  return now === undefined ? { pipelines, versions, runs, steps, randomSeed } : { pipelines, versions, runs, steps, randomSeed, now }
 }
 
 /** Switches the connection to bulk-insert settings; returns the function that switches back. */

@@ -10,11 +10,26 @@ export interface RunWriter {
   startBatch: () => (run: RunRead) => void
   /** startBatch for runs whose Argo objects are JSON text already (the generator's records). */
   startJsonBatch: () => (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
+  /** Upserts rows prepared elsewhere (a generator thread); call inside a transaction. */
+  writeRows: (batch: RowBatch) => void
   deletePipeline: (pipelineId: string) => boolean
   deleteAll: () => void
+  /** Deletes the pipeline's finished runs beyond its `keep` newest runs; returns how many went. */
+  pruneRuns: (pipelineId: string, keep: number) => number
 }
 
 export type RunWithoutArgo = Omit<RunRead, 'argo_manifest' | 'argo_metadata'>
+
+/** A step as the table holds it: id, name, query_type, query, input_datasets (JSON), output_datasets (JSON), job_type, created_at. */
+export type StepRow = [string, string, string, string, string, string, string, number]
+/** A version with its steps, and the Argo manifest JSON its runs share. */
+export interface VersionRow { id: string, pipelineId: string, createdAt: number, manifestJson: string, steps: StepRow[] }
+/** id, version id, name, status, argo_metadata (JSON), created_at, finished_at. */
+export type RunRow = [string, string, string, string, string, number, number | null]
+/** name, run_name, status, started_at, finished_at. */
+export type RunStepRow = [string, string, string, number | null, number | null]
+/** Rows in table form, cheap to post between threads: versions before the runs that need them. */
+export interface RowBatch { versions: VersionRow[], runs: RunRow[], runSteps: RunStepRow[][] }
 
 export function createRunWriter (db: Db): RunWriter {
   const micros = timestampReader()
@@ -36,6 +51,8 @@ export function createRunWriter (db: Db): RunWriter {
   const insertRunStep = db.prepare(`INSERT INTO run_steps (run_id, position, name, run_name, status, started_at, finished_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const deletePipeline = db.prepare('DELETE FROM pipelines WHERE id = ?')
+  const pruneRuns = db.prepare(`DELETE FROM runs WHERE pipeline_id = ? AND finished_at IS NOT NULL AND id NOT IN
+    (SELECT id FROM runs WHERE pipeline_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)`)
 
   function writeVersion (run: RunWithoutArgo, writtenVersions: Set<string>): void {
     const version = run.pipeline_version
@@ -70,7 +87,33 @@ export function createRunWriter (db: Db): RunWriter {
     })
   }
 
+  const versionRows = new Map<string, VersionRow>()
+
+  function writeRows ({ versions, runs, runSteps }: RowBatch): void {
+    for (const version of versions) {
+      insertPipeline.run(version.pipelineId)
+      upsertVersion.run(version.id, version.pipelineId, version.createdAt)
+      deleteSteps.run(version.id)
+      version.steps.forEach((step, position) => {
+        insertStep.run(step[0], version.id, position, step[1], step[2], step[3], step[4], step[5], step[6], step[7])
+      })
+      versionRows.set(version.id, version)
+    }
+    runs.forEach((run, index) => {
+      const version = versionRows.get(run[1])
+      if (version === undefined) throw new Error(`run ${run[0]}: version ${run[1]} was not written first`)
+      upsertRun.run(run[0], version.pipelineId, run[1], run[2], run[3], version.manifestJson, run[4], run[5], run[6])
+      deleteRunSteps.run(run[0])
+      const steps = runSteps[index] ?? []
+      for (let position = 0; position < steps.length; position++) {
+        const step = steps[position] as RunStepRow
+        insertRunStep.run(run[0], position, step[0], step[1], step[2], step[3], step[4])
+      }
+    })
+  }
+
   return {
+    writeRows,
     writeRuns (runs) {
       const writtenVersions = new Set<string>()
       let count = 0
@@ -90,7 +133,8 @@ export function createRunWriter (db: Db): RunWriter {
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
     // Child tables first, each without a WHERE: SQLite's truncate optimisation, and no reliance on ON DELETE CASCADE.
-    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') }
+    deleteAll: () => { db.exec('DELETE FROM run_steps; DELETE FROM runs; DELETE FROM steps; DELETE FROM pipeline_versions; DELETE FROM pipelines') },
+    pruneRuns: (pipelineId, keep) => pruneRuns.run(pipelineId, pipelineId, keep).changes
   }
 }
 
@@ -99,7 +143,7 @@ export function createRunWriter (db: Db): RunWriter {
  * the canonical `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` form is read with the day's start cached; other forms go through
  * parseTimestamp.
  */
-function timestampReader (): (text: string) => number {
+export function timestampReader (): (text: string) => number {
   let cachedDay = ''
   let cachedDayMicros = 0
   return (text) => {

@@ -9,3 +9,12 @@ export function timestampSql (column: string): string {
 export function nullableTimestampSql (column: string): string {
   return `CASE WHEN ${column} IS NULL THEN NULL ELSE ${timestampSql(column)} END`
 }
+
+/** The same timestamp as JSON text: quoted, or `null`. */
+export function timestampJsonSql (column: string): string {
+  return `concat('"', ${timestampSql(column)}, '"')`
+}
+
+export function nullableTimestampJsonSql (column: string): string {
+  return `CASE WHEN ${column} IS NULL THEN 'null' ELSE ${timestampJsonSql(column)} END`
+}

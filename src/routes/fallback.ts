@@ -6,7 +6,7 @@ import type { RunsHandler } from './runs.ts'
 import { matchRoute, redirectTarget } from './table.ts'
 
 export function createFallback (handleRuns: RunsHandler) {
-  return function fallback (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return function fallback (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> {
     const { path, query } = splitUrl(request.raw.url ?? '/')
     const match = matchRoute(path)
     if (match.kind === 'runs') {

@@ -5,12 +5,13 @@ import { firstHeader } from '../contract/headers.ts'
 import { parseUuid, type UuidMessageStyle } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
 import { errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
-import type { RunQueries } from '../queries/runs.ts'
+import type { RunsBodySource } from '../queries/runs-cache.ts'
 
 export interface RunsRouteDeps {
   authenticate: Authenticator
   checkApiKey: (apiKey: string | undefined) => ContractError | undefined
-  queries: RunQueries
+  /** The 200 body, or undefined when there is no such pipeline (cached or not). */
+  runsBody: RunsBodySource
   uuidStyle?: UuidMessageStyle
 }
 
@@ -19,11 +20,11 @@ export interface RunsRequest {
   query: string
 }
 
-export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => FastifyReply
+export type RunsHandler = (request: FastifyRequest, reply: FastifyReply, target: RunsRequest) => Promise<FastifyReply>
 
 export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
   const style = deps.uuidStyle ?? 'short'
-  return (request, reply, target) => {
+  return async (request, reply, target) => {
     const authError = deps.authenticate(request.headers.authorization)
     if (authError !== undefined) return sendError(reply, authError)
 
@@ -40,8 +41,8 @@ export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
     const apiKeyError = deps.checkApiKey(firstHeader(request.raw.rawHeaders, 'api-key'))
     if (apiKeyError !== undefined) return sendError(reply, apiKeyError)
 
-    if (!deps.queries.pipelineExists(pipeline.uuid)) return sendError(reply, errors.pipelineNotFound)
-    const versionId = version?.ok === true ? version.uuid : undefined
-    return sendJson(reply, Buffer.from(deps.queries.listRunsJson(pipeline.uuid, versionId)))
+    const body = await deps.runsBody(pipeline.uuid, version?.ok === true ? version.uuid : undefined)
+    if (body === undefined) return sendError(reply, errors.pipelineNotFound)
+    return sendJson(reply, body)
   }
 }

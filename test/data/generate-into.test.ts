@@ -27,49 +27,54 @@ async function servedBodies (db: Db, options: GenerateOptions): Promise<string[]
   }
 }
 
-function generated (options: GenerateOptions, db: Db = seededDb([])): Db {
-  generateIntoDatabase(db, options)
+async function generated (options: GenerateOptions, db: Db = seededDb([]), threads = true): Promise<Db> {
+  await generateIntoDatabase(db, { ...options, threads })
   return db
 }
 
 describe('generateIntoDatabase', () => {
   it('the same seed serves the same bytes from two databases; another seed serves other bytes', async () => {
-    const first = await servedBodies(generated(OPTIONS), OPTIONS)
-    const second = await servedBodies(generated(OPTIONS), OPTIONS)
+    const first = await servedBodies(await generated(OPTIONS), OPTIONS)
+    const second = await servedBodies(await generated(OPTIONS), OPTIONS)
     expect(first.every((body) => body.startsWith('[{"id":'))).toBe(true)
     expect(second).toEqual(first)
     const other = { ...OPTIONS, randomSeed: 8 }
-    const third = await servedBodies(generated(other), other)
+    const third = await servedBodies(await generated(other), other)
     expect(third).not.toEqual(first)
   })
 
-  it('writes the counts asked for and reports progress', () => {
+  it('a generator thread and the same thread write the same bytes', async () => {
+    const inline = await servedBodies(await generated(OPTIONS, seededDb([]), false), OPTIONS)
+    expect(await servedBodies(await generated(OPTIONS), OPTIONS)).toEqual(inline)
+  })
+
+  it('writes the counts asked for and reports progress', async () => {
     const seen: number[] = []
     const db = seededDb([])
-    expect(generateIntoDatabase(db, { ...OPTIONS, onProgress: (runs) => seen.push(runs), progressEvery: 50 })).toEqual({ runs: 120, pipelines: 3 })
-    expect(seen).toEqual([50, 100, 120])
+    expect(await generateIntoDatabase(db, { ...OPTIONS, onProgress: (runs) => seen.push(runs), progressEvery: 50, threads: false })).toEqual({ runs: 120, pipelines: 3 })
+    expect(seen).toEqual([120, 120])
     const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()
     expect([count('pipelines'), count('pipeline_versions'), count('steps'), count('runs'), count('run_steps')]).toEqual([3, 6, 24, 120, 480])
   })
 
-  it('replaces the data by default and keeps it with append', () => {
+  it('replaces the data by default and keeps it with append', async () => {
     const demo = readJson<RunRead[]>('seed/demo.json')
-    const replaced = generated(OPTIONS, seededDb(demo))
+    const replaced = await generated(OPTIONS, seededDb(demo))
     expect(replaced.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(120)
     const appended = seededDb(demo)
-    generateIntoDatabase(appended, { ...OPTIONS, append: true })
+    await generateIntoDatabase(appended, { ...OPTIONS, append: true })
     expect(appended.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(120 + demo.length)
   })
 
-  it('leaves the connection as it found it: foreign keys and CHECK constraints on, WAL journal', () => {
-    const db = generated(OPTIONS)
+  it('leaves the connection as it found it: foreign keys and CHECK constraints on, WAL journal', async () => {
+    const db = await generated(OPTIONS)
     expect([db.pragma('foreign_keys', { simple: true }), db.pragma('ignore_check_constraints', { simple: true }), db.pragma('journal_mode', { simple: true })])
       .toEqual([1, 0, 'wal'])
     expect(db.pragma('foreign_key_check')).toEqual([])
   })
 
-  it('what it writes passes every import rule, and exports then imports to the same bytes', () => {
-    const db = generated(OPTIONS)
+  it('what it writes passes every import rule, and exports then imports to the same bytes', async () => {
+    const db = await generated(OPTIONS)
     const exporter = createRunExporter(db)
     const copy = seededDb([])
     for (const pipeline of describePipelines(OPTIONS)) {

@@ -1,5 +1,5 @@
 // The /__admin data endpoints over inject and a real socket: auth, off without a token, 422 paths, atomicity, reset, delete.
-import { request as httpRequest } from 'node:http'
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../src/db/open.ts'
@@ -37,7 +37,7 @@ function senders (app: FastifyInstance, port: () => number): Array<[string, Send
       headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(payload === undefined ? {} : { payload })
     })
-    return { status: response.statusCode, headers: response.headers, body: response.body }
+    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body }
   }
   const socket: Send = async (method, path, body, headers = {}) => await socketSend(port(), method, path, body, headers)
   return [['inject', inject], ['socket', socket]]

@@ -8,10 +8,10 @@ let port = 0
 beforeAll(async () => { port = await listen(app) })
 
 describe.each(transports(app, () => port))('over %s', (_transport, send) => {
-  it('answers 200 with the schema version, no token needed', async () => {
+  it('answers 200 with the schema version and the pid of the process that answered, no token needed', async () => {
     const response = await send('GET', '/__admin/health')
     const latest = loadMigrations().at(-1)?.version
-    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: `{"status":"ok","schema_version":${String(latest)}}` })
+    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: `{"status":"ok","schema_version":${String(latest)},"pid":${process.pid}}` })
     expect(response.headers['content-type']).toBe('application/json')
   })
 })

@@ -1,6 +1,9 @@
 // GET /pipelines/{pipeline_id}/runs/ over inject and a real socket: auth, 422 bodies, lookups, the 200 body byte for byte.
+import { execFileSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AUTH, FIXTURE, listen, readJson, socketRequest, testApp, transports, type RawResponse } from '../helpers.ts'
+import { createRunWriter } from '../../src/db/write-runs.ts'
+import type { RunRead } from '../../src/schemas/runs.ts'
+import { AUTH, FIXTURE, fixtureRuns, listen, readJson, seededDb, socketRequest, testApp, transports, type RawResponse } from '../helpers.ts'
 
 const app = await testApp({ token: ['demo-token', 'second-token'] })
 let port = 0
@@ -250,5 +253,64 @@ describe('repeated Authorization headers', () => {
   it('uses the first, as Starlette does', async () => {
     expect((await socketRequest(port, 'GET', P1, { authorization: ['Bearer demo-token', 'Bearer wrong'] })).status).toBe(200)
     expect((await socketRequest(port, 'GET', P1, { authorization: ['Bearer wrong', 'Bearer demo-token'] })).status).toBe(401)
+  })
+})
+
+describe('the next request after a change (response cache on)', async () => {
+  const db = seededDb()
+  const cached = await testApp({}, db)
+  let cachedPort = 0
+  beforeAll(async () => { cachedPort = await listen(cached) })
+  const NEW_PIPELINE = 'a1b2c3d4-0003-4c1e-9f7a-2d3b8e5a6c03'
+  const names = (response: RawResponse) => (JSON.parse(response.body) as Array<{ name: string }>).map((r) => r.name)
+
+  describe.each(transports(cached, () => cachedPort))('over %s', (transport, send) => {
+    it('shows a run written through the run writer (as the admin endpoints write)', async () => {
+      const name = `written-in-process-${transport}`
+      expect(names(await send('GET', P1, AUTH))).not.toContain(name)
+      const [run] = fixtureRuns() as [RunRead]
+      db.transaction(() => createRunWriter(db).writeRuns([{ ...run, id: `a1b2c3d4-fff${transport.length}-4c1e-9f7a-2d3b8e5a6c01`, name }]))()
+      expect(names(await send('GET', P1, AUTH))).toContain(name)
+    })
+
+    it('shows a commit by another process', async () => {
+      await send('GET', P1, AUTH)
+      const name = `renamed-by-another-process-${transport}`
+      execFileSync(process.execPath, ['-e', `
+        const db = new (require('better-sqlite3'))(process.argv[1])
+        db.pragma('busy_timeout = 5000')
+        db.prepare('UPDATE runs SET name = ? WHERE pipeline_id = ?').run(process.argv[2], process.argv[3])
+        db.close()`, db.name, name, FIXTURE.pipeline1])
+      expect(new Set(names(await send('GET', P1, AUTH)))).toEqual(new Set([name]))
+    })
+
+    it('answers a pipeline created by another process after a cached "Pipeline not found"', async () => {
+      const path = runsPath(transport === 'inject' ? NEW_PIPELINE : NEW_PIPELINE.replace('0003', '0004'))
+      const id = path.split('/')[2] as string
+      expectJson(await send('GET', path, AUTH), 404, '{"detail":"Pipeline not found"}')
+      expectJson(await send('GET', path, AUTH), 404, '{"detail":"Pipeline not found"}')
+      execFileSync(process.execPath, ['-e', `
+        const db = new (require('better-sqlite3'))(process.argv[1])
+        db.prepare('INSERT INTO pipelines (id) VALUES (?)').run(process.argv[2])
+        db.close()`, db.name, id])
+      expectJson(await send('GET', path, AUTH), 200, '[]')
+    })
+
+    it('still checks auth and validation on every request for a cached body', async () => {
+      expect((await send('GET', P1, AUTH)).status).toBe(200)
+      expectJson(await send('GET', P1, {}), 401, NOT_AUTHENTICATED)
+      expectJson(await send('GET', P1, { authorization: 'Bearer wrong' }), 401, INVALID_CREDENTIALS)
+      expect((await send('GET', runsPath(FIXTURE.pipeline1, '?version_id=nope'), AUTH)).status).toBe(422)
+    })
+  })
+})
+
+describe('with the response cache off (--cache-mb 0)', async () => {
+  const uncached = await testApp({ 'cache-mb': '0' })
+  it('answers the same bytes', async () => {
+    for (const r of responses) {
+      const response = await uncached.inject({ url: runsPath(r.pipeline_id, r.version_id === null ? '' : `?version_id=${r.version_id}`), headers: AUTH })
+      expect(response.body).toBe(r.body)
+    }
   })
 })

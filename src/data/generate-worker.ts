@@ -1,0 +1,33 @@
+// Worker thread of `seed generate`: builds row batches and posts them, at most a few ahead of the writer's acks.
+import { parentPort, workerData } from 'node:worker_threads'
+import type { RowBatch } from '../db/write-runs.ts'
+import { generateRowBatches } from './generate-rows.ts'
+import type { GenerateOptions } from './generator.ts'
+
+export interface GenerateWorkerData { options: GenerateOptions, batchSize: number, ahead: number }
+export type GenerateWorkerMessage = { kind: 'batch', batch: RowBatch } | { kind: 'done' } | { kind: 'error', message: string }
+
+async function produce (port: NonNullable<typeof parentPort>, { options, batchSize, ahead }: GenerateWorkerData): Promise<void> {
+  let inFlight = 0
+  let wake: (() => void) | undefined
+  port.on('message', () => {
+    inFlight--
+    const resume = wake
+    wake = undefined
+    resume?.()
+  })
+  for (const batch of generateRowBatches(options, batchSize)) {
+    port.postMessage({ kind: 'batch', batch } satisfies GenerateWorkerMessage)
+    inFlight++
+    if (inFlight >= ahead) await new Promise<void>((resolve) => { wake = resolve })
+  }
+  port.postMessage({ kind: 'done' } satisfies GenerateWorkerMessage)
+  port.removeAllListeners('message')
+}
+
+if (parentPort !== null) {
+  const port = parentPort
+  produce(port, workerData as GenerateWorkerData).catch((error: unknown) => {
+    port.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) } satisfies GenerateWorkerMessage)
+  })
+}

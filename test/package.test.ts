@@ -1,0 +1,120 @@
+// The published package: `npm pack`, installed into a fresh project, works through `npx` and as a typed library.
+import { execFile, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { readDemoRuns } from '../src/db/seed-demo.ts'
+import { AUTH, ROOT, socketRequest, tempDir } from './helpers.ts'
+
+const run = promisify(execFile)
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
+const PIPELINE = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
+// npm and npx see only what a clean shell would, and stay off the network: the local cache must do.
+const npmEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
+
+/** Starts a long-running command and resolves once it prints `listening on <url>`; `stop` sends SIGTERM and gives the exit code. */
+async function spawnUntilListening (command: string, args: string[], options: { cwd: string, env: Record<string, string> }): Promise<{ port: number, stop: () => Promise<number | null> }> {
+  // Its own process group: npx runs the bin through a shell, and SIGTERM must reach the server itself.
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const signal = () => { try { process.kill(-(child.pid as number), 'SIGTERM') } catch {} }
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => { signal(); reject(new Error(`no URL printed: ${output}`)) }, 30_000)
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+      if (match !== null) { clearTimeout(timer); resolve(Number(match[1])) }
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`exited with ${String(code)}: ${output}`)) }, reject)
+  })
+  return { port, stop: async () => { signal(); return await exited } }
+}
+
+const SOURCE_ENTRIES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'bin', 'src', 'migrations', 'seed', 'openapi']
+
+let files: string[] = []
+let project = ''
+
+beforeAll(async () => {
+  const packDir = tempDir('pipelines-mock-pack-')
+  // `npm pack` runs `prepare` (the build), as publishing would: in a copy of the sources, so the build never
+  // rewrites the dist/ that other test files are running.
+  const source = join(packDir, 'source')
+  for (const entry of SOURCE_ENTRIES) if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(source, entry), { recursive: true })
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'))
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: source, env: npmEnv, maxBuffer: 16 << 20 })
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string, files: Array<{ path: string }> }>
+  if (packed === undefined) throw new Error('npm pack reported nothing')
+  files = packed.files.map((file) => file.path)
+  project = tempDir('pipelines-mock-consumer-')
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+  // better-sqlite3 is already compiled for this Node in the repository; copying it saves a 1-4 minute native build
+  // that would run exactly as in the repository (npm sees the matching version and leaves it in place).
+  mkdirSync(join(project, 'node_modules'))
+  for (const dep of ['better-sqlite3', 'bindings', 'file-uri-to-path']) cpSync(join(ROOT, 'node_modules', dep), join(project, 'node_modules', dep), { recursive: true })
+  await run('npm', ['install', join(packDir, packed.filename)], { cwd: project, env: npmEnv, maxBuffer: 16 << 20 })
+}, 240_000)
+
+describe('npm package', () => {
+  it('ships the CLI, the compiled code with declarations, migrations and the demo data; no tests or sources', () => {
+    for (const path of ['package.json', 'bin/pipelines-mock.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'migrations/001_schema.sql', 'seed/demo.json', 'openapi/openapi.json']) {
+      expect(files).toContain(path)
+    }
+    expect(files.filter((path) => /^(test|src|scratch|bench|scripts|data)\//.test(path) || path.endsWith('.sqlite'))).toEqual([])
+  })
+
+  it('`npx pipelines-mock --version` prints the version from a clean folder', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'pipelines-mock', '--version'], { cwd: project, env: npmEnv })
+    expect(stdout).toBe(`${pkg.version}\n`)
+  }, 60_000)
+
+  it('`npx pipelines-mock serve --port 0` seeds a new database and answers with the demo runs', async () => {
+    const db = join(tempDir(), 'consumer.sqlite')
+    const server = await spawnUntilListening('npx', ['--no-install', 'pipelines-mock', 'serve', '--port', '0', '--db', db, '--log-level', 'silent'], { cwd: project, env: npmEnv })
+    try {
+      const response = await socketRequest(server.port, 'GET', `/pipelines/${PIPELINE}/runs/`, AUTH)
+      expect(response.status).toBe(200)
+      expect((JSON.parse(response.body) as unknown[]).length).toBe(readDemoRuns().filter((r) => r.pipeline_version.pipeline_id === PIPELINE).length)
+    } finally {
+      await server.stop()
+    }
+  }, 60_000)
+
+  it('exports the TypeBox schemas with their static types, and buildApp for in-process use', async () => {
+    writeFileSync(join(project, 'consumer.ts'), `import type { RunRead, Config } from '${pkg.name}'
+import { RunRead as RunReadSchema, buildApp, loadConfig, openDatabase, migrate, loadDemo } from '${pkg.name}'
+const db = openDatabase(':memory:')
+migrate(db)
+loadDemo(db)
+const app = await buildApp({ config: loadConfig({}, {}) satisfies Config, db })
+const response = await app.inject({ method: 'GET', url: '/pipelines/${PIPELINE}/runs/', headers: { authorization: 'Bearer demo-token' } })
+const runs: RunRead[] = response.json<RunRead[]>()
+console.log(JSON.stringify([RunReadSchema.$id, response.statusCode, runs.length, runs[0]?.run_steps[0]?.name]))
+await app.close()
+`)
+    writeFileSync(join(project, 'wrong.ts'), `import type { RunRead } from '${pkg.name}'\nexport const run: Pick<RunRead, 'id'> = { id: 1 }\n`)
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2023',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: true,
+        outDir: 'out',
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+        types: ['node']
+      },
+      files: ['consumer.ts', 'wrong.ts']
+    }))
+    // The types are real: the consumer compiles, and the one wrong line is the only error.
+    const compile = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: project }).then(() => '', (error: { stdout: string }) => error.stdout)
+    expect(compile.trim().split('\n')).toEqual(["wrong.ts(2,43): error TS2322: Type 'number' is not assignable to type 'string'."])
+    const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: project })
+    const demoRun = readDemoRuns().find((r) => r.pipeline_version.pipeline_id === PIPELINE)
+    expect(JSON.parse(stdout)).toEqual(['RunRead', 200, readDemoRuns().filter((r) => r.pipeline_version.pipeline_id === PIPELINE).length, demoRun?.run_steps[0]?.name])
+  }, 60_000)
+})
