@@ -27,6 +27,8 @@ export const errors = {
   // The /__admin endpoints: a missing admin token as HTTPBearer says it, a wrong one in the same shape.
   adminNotAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
   adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
+  // serve --read-only: the admin endpoints all change data, which the read-only database cannot take.
+  readOnlyDatabase: detail(403, 'The database is read-only (serve --read-only): data cannot be changed'),
   payloadTooLarge: detail(413, 'Request Entity Too Large'),
   unsupportedMediaType: detail(415, 'Unsupported Media Type'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.

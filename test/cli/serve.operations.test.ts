@@ -136,12 +136,18 @@ describe('bad config', () => {
 })
 
 describe('--read-only', () => {
-  it('serves an existing database without changing a byte of it', async () => {
+  it('serves an existing database without changing a byte of it; admin writes get a clear 403', async () => {
     const { path, pipeline } = fixtureDb()
     const before = sha(path)
-    const server = await serve(['--db', path, '--read-only', '--token', TOKEN])
+    const admin = 'admin-token-123'
+    const server = await serve(['--db', path, '--read-only', '--token', TOKEN, '--admin-token', admin])
     const runs = await getRuns(server.url, pipeline)
     expect([runs.status, (runs.body as unknown[]).length]).toEqual([200, 6])
+    const reset = await fetch(`${server.url}/__admin/reset`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{"dataset":"empty"}' })
+    expect([reset.status, await reset.json()]).toEqual([403, { detail: 'The database is read-only (serve --read-only): data cannot be changed' }])
+    const wrongToken = await fetch(`${server.url}/__admin/pipelines/${pipeline}`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } })
+    expect(wrongToken.status).toBe(401)
+    expect((await getRuns(server.url, pipeline)).status).toBe(200)
     expect(await server.stop()).toEqual({ code: 0, signal: null })
     expect(sha(path)).toBe(before)
   })
