@@ -95,7 +95,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
   // Off without an admin token: its paths then answer 404 like any unknown path.
-  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit })
+  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   await registerDocs(app)
   return app

@@ -29,11 +29,12 @@ export const errors = {
   // The /__admin endpoints: a missing admin token as HTTPBearer says it, a wrong one in the same shape.
   adminNotAuthenticated: detail(401, 'Not authenticated', BEARER_CHALLENGE),
   adminInvalidToken: detail(401, 'Invalid admin token', BEARER_CHALLENGE),
+  // serve --read-only: the admin endpoints all change data, which the read-only database cannot take.
+  readOnlyDatabase: detail(403, 'The database is read-only (serve --read-only): data cannot be changed'),
   payloadTooLarge: detail(413, 'Request Entity Too Large'),
   unsupportedMediaType: detail(415, 'Unsupported Media Type'),
   // Another process (a `seed` command) holds the write lock longer than the busy timeout.
   databaseBusy: detail(503, 'Database is busy with another write; try again'),
-  readOnlyDatabase: detail(403, 'The server serves its database read-only (--read-only); data cannot be changed'),
   // Starlette's ServerErrorMiddleware answers an unhandled exception with plain text.
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>

@@ -72,7 +72,7 @@ function startSimulation (config: Config, db: Db, app: FastifyInstance): Simulat
   return runner
 }
 
-/** Read-only: the schema must already be current, and nothing is written. */
+/** Read-only: nothing is written, so the database must already hold the current schema (baked images do). */
 function prepareDatabase (db: Db, config: Config): void {
   if (config.readOnly) return assertCurrentSchema(db)
   migrate(db)

@@ -13,12 +13,14 @@ export interface AdminOptions {
   adminToken: string
   /** Largest body read, in bytes. */
   bodyLimit: number
+  /** serve --read-only: every admin request is refused once authenticated. */
+  readOnly?: boolean
 }
 
 const DATASETS = ['demo', 'empty'] as const
 
 /** Register with `app.register(adminRoutes, options)`: hooks and error handling stay inside this plugin. */
-export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db, adminToken, bodyLimit }) => {
+export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db, adminToken, bodyLimit, readOnly = false }) => {
   const authenticate = createAuthenticator({ tokens: [adminToken], apiKeys: [] })
   const writer = createRunWriter(db)
   const countRuns = db.prepare<[string], number>('SELECT count(*) FROM runs WHERE pipeline_id = ?').pluck()
@@ -26,7 +28,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
   // Before the body is read: an unauthenticated request never makes the server parse a large body.
   scope.addHook('onRequest', async (request, reply) => {
     const problem = authenticate(request.headers.authorization)
-    if (problem === undefined) return
+    if (problem === undefined) return readOnly ? sendError(reply, errors.readOnlyDatabase) : undefined
     return sendError(reply, problem === errors.notAuthenticated ? errors.adminNotAuthenticated : errors.adminInvalidToken)
   })
   scope.setErrorHandler((error: FastifyError, request, reply) => answerBodyError(error, reply, (e) => request.log.error({ err: e }, 'admin request failed')))

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../../src/db/migrate.ts'
+import { loadMigrations, migrate } from '../../src/db/migrate.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { fixtureRuns, pipelineIds } from '../helpers/fixture-runs.ts'
 import { runCli, serve, spawnNode, UNPRIVILEGED_UID } from '../helpers/cli.ts'
@@ -29,6 +29,7 @@ function fixtureDb (name = 'db.sqlite'): { path: string, pipeline: string } {
   return { path, pipeline: pipelineIds(runs)[0] as string }
 }
 
+const LATEST = loadMigrations().at(-1)?.version as number
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 async function expectOneLineFailure (args: string[], pattern: RegExp, extras: Parameters<typeof runCli>[1] = {}): Promise<void> {
@@ -75,7 +76,7 @@ describe('bad database files', () => {
     const db = new Database(path)
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run('999_future', new Date().toISOString())
     db.close()
-    await expectOneLineFailure(['--db', path], /schema version 999 is newer than this pipelines-mock supports \(1\)/)
+    await expectOneLineFailure(['--db', path], new RegExp(`schema version 999 is newer than this pipelines-mock supports \\(${LATEST}\\)`))
   })
 
   it('refuses a directory given as the database', async () => {
@@ -135,12 +136,18 @@ describe('bad config', () => {
 })
 
 describe('--read-only', () => {
-  it('serves an existing database without changing a byte of it', async () => {
+  it('serves an existing database without changing a byte of it; admin writes get a clear 403', async () => {
     const { path, pipeline } = fixtureDb()
     const before = sha(path)
-    const server = await serve(['--db', path, '--read-only', '--token', TOKEN])
+    const admin = 'admin-token-123'
+    const server = await serve(['--db', path, '--read-only', '--token', TOKEN, '--admin-token', admin])
     const runs = await getRuns(server.url, pipeline)
     expect([runs.status, (runs.body as unknown[]).length]).toEqual([200, 6])
+    const reset = await fetch(`${server.url}/__admin/reset`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{"dataset":"empty"}' })
+    expect([reset.status, await reset.json()]).toEqual([403, { detail: 'The database is read-only (serve --read-only): data cannot be changed' }])
+    const wrongToken = await fetch(`${server.url}/__admin/pipelines/${pipeline}`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } })
+    expect(wrongToken.status).toBe(401)
+    expect((await getRuns(server.url, pipeline)).status).toBe(200)
     expect(await server.stop()).toEqual({ code: 0, signal: null })
     expect(sha(path)).toBe(before)
   })
@@ -161,7 +168,7 @@ describe('--read-only', () => {
   it('refuses a database it would have to migrate, and one that does not exist', async () => {
     const path = join(dir, 'blank.sqlite')
     new Database(path).close()
-    await expectOneLineFailure(['--db', path, '--read-only'], /schema version 0 is older than this pipelines-mock needs \(1\) and --read-only cannot migrate it/)
+    await expectOneLineFailure(['--db', path, '--read-only'], new RegExp(`schema version 0 is older than this pipelines-mock needs \\(${LATEST}\\) and --read-only cannot migrate it`))
     expect(statSync(path).size).toBe(0)
     await expectOneLineFailure(['--db', join(dir, 'missing.sqlite'), '--read-only'], /missing\.sqlite: it does not exist \(--read-only serves an existing database\)/)
     expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false)

@@ -222,7 +222,7 @@ describe('admin endpoints on a read-only database', () => {
     ] as const) {
       const response = await app.inject({ method, url, headers: ADMIN, ...(payload === undefined ? {} : { payload }) })
       expect(response.statusCode, `${method} ${url}`).toBe(403)
-      expect(response.json()).toEqual({ detail: 'The server serves its database read-only (--read-only); data cannot be changed' })
+      expect(response.json()).toEqual({ detail: 'The database is read-only (serve --read-only): data cannot be changed' })
     }
     expect(await served(app)).toEqual(before)
     db.close()
