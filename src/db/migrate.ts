@@ -9,7 +9,11 @@ export interface Migration {
   version: number
   name: string
   sql: string
+  /** Declared by a first line `-- foreign_keys: off`: a migration that rebuilds a table others refer to. */
+  foreignKeysOff: boolean
 }
+
+const FOREIGN_KEYS_OFF = /^-- foreign_keys: off\r?\n/
 
 export class MigrationError extends Error {}
 
@@ -21,6 +25,7 @@ export function loadMigrations (dir = MIGRATIONS_DIR): Migration[] {
       name: file.replace(/\.sql$/, ''),
       sql: readFileSync(`${dir}/${file}`, 'utf8')
     }))
+    .map((migration) => ({ ...migration, foreignKeysOff: FOREIGN_KEYS_OFF.test(migration.sql) }))
     .sort((a, b) => a.version - b.version)
   migrations.forEach((migration, index) => {
     if (index > 0 && migrations[index - 1]?.version === migration.version) {
@@ -73,13 +78,27 @@ export function currentVersion (db: Db): number {
 }
 
 function applyOne (db: Db, migration: Migration): void {
+  // SQLite's way to rebuild a table (sqlite.org/lang_altertable.html#otheralter): foreign keys off around the
+  // transaction (the pragma is a no-op inside one), dropping the old table does not cascade, and every key is
+  // checked before the commit.
+  const restoreForeignKeys = migration.foreignKeysOff && db.pragma('foreign_keys', { simple: true }) === 1
+  if (restoreForeignKeys) db.pragma('foreign_keys = OFF')
   try {
     db.transaction(() => {
       db.exec(migration.sql)
+      if (migration.foreignKeysOff) refuseBrokenForeignKeys(db)
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
         .run(migration.version, migration.name, new Date().toISOString())
     }).immediate()
   } catch (error) {
     throw new MigrationError(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`)
+  } finally {
+    if (restoreForeignKeys) db.pragma('foreign_keys = ON')
   }
+}
+
+function refuseBrokenForeignKeys (db: Db): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string, parent: string }>
+  const first = broken[0]
+  if (first !== undefined) throw new Error(`${broken.length} row(s) break a foreign key, first in ${first.table} (to ${first.parent})`)
 }

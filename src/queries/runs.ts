@@ -1,44 +1,36 @@
 // Read side of the endpoint: statements prepared once; SQLite assembles the whole 200 body as JSON text in one row.
 import type { Db } from '../db/open.ts'
-import { nullableTimestampJsonSql, timestampJsonSql } from './sql-json.ts'
 
 // Text is concatenated rather than built with json_object: the Argo columns hold compact JSON (the writer stores
-// JSON.stringify output; CHECKs keep it valid) and each version's JSON is kept in pipeline_versions.json by triggers
-// (migrations/003), so nothing is parsed again. concat() allocates once per run; `||` would copy at every step.
-const RUN_STEP_JSON = `concat(
-  '{"name":', json_quote(rs.name),
-  ',"run_name":', json_quote(rs.run_name),
-  ',"status":', json_quote(rs.status),
-  ',"started_at":', ${nullableTimestampJsonSql('rs.started_at')},
-  ',"finished_at":', ${nullableTimestampJsonSql('rs.finished_at')}, '}')`
+// JSON.stringify output; CHECKs keep it valid), each version's JSON is kept in pipeline_versions.json and each run's
+// JSON from created_at to its end in runs.tail_json, both by triggers (migrations/003, 004); so nothing is parsed or
+// formatted again. concat() allocates once per run; `||` would copy at every step.
 
 /** Each version's JSON, kept current by triggers (migrations/003); alias `v` for pipeline_versions. */
 export const VERSION_JSON = 'v.json'
 
-/** One run's JSON text in contract field order; aliases `r` for runs and `v` for its pipeline_versions row. */
+/** One run's JSON text in contract field order; aliases `r` for runs, `m` for its manifest, `v` for its version. */
 export const RUN_JSON = `concat(
   '{"id":', json_quote(r.id),
   ',"pipeline_config_version_id":', json_quote(r.version_id),
   ',"name":', json_quote(r.name),
   ',"status":', json_quote(r.status),
-  ',"argo_manifest":', r.argo_manifest,
+  ',"argo_manifest":', m.json,
   ',"argo_metadata":', r.argo_metadata,
   ',"pipeline_version":', ${VERSION_JSON},
-  ',"created_at":', ${timestampJsonSql('r.created_at')},
-  ',"finished_at":', ${nullableTimestampJsonSql('r.finished_at')},
-  ',"run_steps":[', (SELECT group_concat(${RUN_STEP_JSON}, ',' ORDER BY rs.position) FROM run_steps rs WHERE rs.run_id = r.id),
-  ']}')`
+  r.tail_json)`
 
-const FROM_RUNS = 'FROM runs r JOIN pipeline_versions v ON v.id = r.version_id'
+/** The tables RUN_JSON reads, with its aliases. */
+export const FROM_RUNS = 'FROM runs r JOIN pipeline_versions v ON v.id = r.version_id JOIN argo_manifests m ON m.id = r.manifest_id'
 const OF_PIPELINE = 'r.pipeline_id = ?'
 const OF_VERSION = 'r.pipeline_id = ? AND r.version_id = ?'
 
-// One row, one BLOB: better-sqlite3 hands it over as a Buffer, with no UTF-8 decoding into a JS string and back.
-// The ORDER BY inside the aggregate sorts only the runs being answered.
-const bodyOf = (where: string) => `SELECT CAST(concat('[', group_concat(${RUN_JSON}, ',' ORDER BY r.created_at DESC, r.id DESC), ']') AS BLOB)
-  ${FROM_RUNS} WHERE ${where}`
+const rowsOf = (where: string) => `SELECT ${RUN_JSON} AS run ${FROM_RUNS} WHERE ${where} ORDER BY r.created_at DESC, r.id DESC`
 
-const rowsOf = (where: string) => `SELECT ${RUN_JSON} ${FROM_RUNS} WHERE ${where} ORDER BY r.created_at DESC, r.id DESC`
+// One row, one BLOB: better-sqlite3 hands it over as a Buffer, with no UTF-8 decoding into a JS string and back.
+// The runs come in the index's order; SQLite keeps a FROM-clause subquery's ORDER BY when the outer query
+// aggregates with anything but count/min/max (select.c, "Condition (4)"), so group_concat needs no sort of its own.
+const bodyOf = (where: string) => `SELECT CAST(concat('[', group_concat(run, ','), ']') AS BLOB) FROM (${rowsOf(where)})`
 
 /** The endpoint's body as one BLOB, for each shape of request. */
 export const BODY_STATEMENTS = { ofPipeline: bodyOf(OF_PIPELINE), ofVersion: bodyOf(OF_VERSION) }

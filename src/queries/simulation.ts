@@ -2,7 +2,7 @@
 import type { Db } from '../db/open.ts'
 import type { PipelineState, SimulationState } from '../simulation/engine.ts'
 import type { PipelineVersionRead, RunRead } from '../schemas/runs.ts'
-import { RUN_JSON, VERSION_JSON } from './runs.ts'
+import { FROM_RUNS, RUN_JSON, VERSION_JSON } from './runs.ts'
 
 export interface SimulationQueries {
   /** The state the engine steps from, read in one transaction. */
@@ -15,12 +15,12 @@ export function createSimulationQueries (db: Db): SimulationQueries {
   const pipelines = db.prepare('SELECT id FROM pipelines ORDER BY id').pluck()
   const newestVersion = db.prepare(`SELECT ${VERSION_JSON} FROM pipeline_versions v
     WHERE v.pipeline_id = ? ORDER BY v.created_at DESC, v.id DESC LIMIT 1`).pluck()
-  const manifestOfVersion = db.prepare(`SELECT argo_manifest FROM runs
-    WHERE pipeline_id = ? AND version_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`).pluck()
-  const manifestOfPipeline = db.prepare(`SELECT argo_manifest FROM runs
-    WHERE pipeline_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`).pluck()
+  const manifestOfVersion = db.prepare(`SELECT m.json FROM runs r JOIN argo_manifests m ON m.id = r.manifest_id
+    WHERE r.pipeline_id = ? AND r.version_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`).pluck()
+  const manifestOfPipeline = db.prepare(`SELECT m.json FROM runs r JOIN argo_manifests m ON m.id = r.manifest_id
+    WHERE r.pipeline_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`).pluck()
   const lastCreatedAt = db.prepare('SELECT max(created_at) FROM runs WHERE pipeline_id = ?').pluck()
-  const activeRuns = db.prepare(`SELECT ${RUN_JSON} FROM runs r JOIN pipeline_versions v ON v.id = r.version_id
+  const activeRuns = db.prepare(`SELECT ${RUN_JSON} ${FROM_RUNS}
     WHERE r.finished_at IS NULL ORDER BY r.pipeline_id, r.created_at, r.id`).pluck()
   const latest = db.prepare(`SELECT max(t) FROM (SELECT max(created_at) AS t FROM runs UNION ALL SELECT max(finished_at) FROM runs
     UNION ALL SELECT max(started_at) FROM run_steps UNION ALL SELECT max(finished_at) FROM run_steps)`).pluck()

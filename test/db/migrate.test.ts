@@ -66,6 +66,36 @@ describe('migrate', () => {
     db.close()
   })
 
+  describe('a migration declared `-- foreign_keys: off`', () => {
+    const parentAndChild = {
+      '001_tables.sql': 'CREATE TABLE parent (id INTEGER PRIMARY KEY) STRICT;\n' +
+      'CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE) STRICT;\n' +
+      'INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1);'
+    }
+
+    it('rebuilds a table others refer to without cascading, then turns foreign keys back on', () => {
+      const db = freshDb()
+      const path = migrationsDir({
+        ...parentAndChild,
+        '002_rebuild.sql': '-- foreign_keys: off\nCREATE TABLE new_parent (id INTEGER PRIMARY KEY, note TEXT) STRICT;\n' +
+          'INSERT INTO new_parent (id) SELECT id FROM parent;\nDROP TABLE parent;\nALTER TABLE new_parent RENAME TO parent;'
+      })
+      expect(migrate(db, loadMigrations(path))).toEqual(['001_tables', '002_rebuild'])
+      expect(db.prepare('SELECT count(*) FROM child').pluck().get()).toBe(1)
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      db.close()
+    })
+
+    it('is rolled back when it leaves a broken key, and says where', () => {
+      const db = freshDb()
+      const path = migrationsDir({ ...parentAndChild, '002_break.sql': '-- foreign_keys: off\nDELETE FROM parent;' })
+      expect(() => migrate(db, loadMigrations(path))).toThrow(/^migration 002_break failed: 1 row\(s\) break a foreign key, first in child \(to parent\)$/)
+      expect(db.prepare('SELECT count(*) FROM parent').pluck().get()).toBe(1)
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      db.close()
+    })
+  })
+
   it('refuses a database newer than the code, with a clear message', () => {
     const db = freshDb()
     migrate(db)
@@ -85,8 +115,9 @@ describe('the schema', () => {
   migrate(db)
   const insertPipeline = db.prepare('INSERT INTO pipelines (id) VALUES (?)')
   const insertVersion = db.prepare('INSERT INTO pipeline_versions (id, pipeline_id, created_at) VALUES (?, ?, 0)')
-  const insertRun = db.prepare(`INSERT INTO runs (id, pipeline_id, version_id, name, status, argo_manifest, argo_metadata, created_at, finished_at)
-    VALUES (?, ?, ?, 'n', ?, ?, '{}', 10, ?)`)
+  const insertRun = db.prepare(`INSERT INTO runs (id, pipeline_id, version_id, name, status, manifest_id, argo_metadata, created_at, finished_at)
+    VALUES (?, ?, ?, 'n', ?, 1, ?, 10, ?)`)
+  db.prepare("INSERT INTO argo_manifests (id, json) VALUES (1, '{}')").run()
   insertPipeline.run('p1')
   insertPipeline.run('p2')
   insertVersion.run('v1', 'p1')
@@ -103,12 +134,24 @@ describe('the schema', () => {
   })
 
   it.each([
-    ['a manifest that is not JSON', ['r2', 'p1', 'v1', 'Running', '{oops', null]],
-    ['a manifest that is an array', ['r2', 'p1', 'v1', 'Running', '[]', null]],
+    ['metadata that is not JSON', ['r2', 'p1', 'v1', 'Running', '{oops', null]],
+    ['metadata that is an array', ['r2', 'p1', 'v1', 'Running', '[]', null]],
     ['a status Argo does not have', ['r2', 'p1', 'v1', 'Done', '{}', null]],
     ['a run finished before it was created', ['r2', 'p1', 'v1', 'Failed', '{}', 5]]
   ])('rejects %s', (_name, values) => {
     expect(() => insertRun.run(...values)).toThrow(/CHECK constraint failed/)
+  })
+
+  it.each([
+    ['a manifest that is not JSON', '{oops'],
+    ['a manifest that is an array', '[]']
+  ])('rejects %s', (_name, json) => {
+    expect(() => db.prepare('INSERT INTO argo_manifests (json) VALUES (?)').run(json)).toThrow(/CHECK constraint failed/)
+  })
+
+  it('refuses a run whose manifest does not exist', () => {
+    expect(() => db.prepare(`INSERT INTO runs (id, pipeline_id, version_id, name, status, manifest_id, argo_metadata, created_at)
+      VALUES ('r3', 'p1', 'v1', 'n', 'Running', 99, '{}', 10)`).run()).toThrow(/FOREIGN KEY/)
   })
 
   it('cascades a pipeline delete to everything below it', () => {

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from '../../src/db/open.ts'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { FIXTURE, fixtureRuns, readJson, seededDb, tempDir } from '../helpers.ts'
+import { writeRunsAtSchema3 } from '../helpers/legacy-schema.ts'
 
 /** Versions whose stored JSON differs from the view's (or is missing). */
 const staleVersions = (db: Db) => db.prepare(`SELECT v.id FROM pipeline_versions v JOIN pipeline_version_json j ON j.id = v.id
@@ -49,7 +50,7 @@ describe('pipeline_versions.json', () => {
     const db = openDatabase(join(tempDir(), 'old.sqlite'))
     const migrations = loadMigrations()
     migrate(db, migrations.filter((m) => m.version < 3))
-    db.transaction(() => createRunWriter(db).writeRuns(fixtureRuns()))()
+    writeRunsAtSchema3(db, fixtureRuns())
     expect(migrate(db, migrations)).toContain('003_version_json')
     expect(staleVersions(db)).toEqual([])
     expect(db.prepare('SELECT count(*) FROM pipeline_versions WHERE json IS NULL').pluck().get()).toBe(0)
