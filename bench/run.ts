@@ -111,8 +111,8 @@ async function main (): Promise<number> {
     return 1
   }
   mkdirSync(WORK, { recursive: true })
-  const small = benchDatabase(WORK, 1000, log)
-  const big = benchDatabase(WORK, settings.bigDb, log)
+  const small = await benchDatabase(WORK, 1000, log)
+  const big = await benchDatabase(WORK, settings.bigDb, log)
 
   log('start-up: spawn to first 200 with the big database ...')
   const startupMs = await measureStartup(big)
