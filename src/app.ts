@@ -7,7 +7,6 @@ import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
 import type { Db } from './db/open.ts'
 import { errors, sendError } from './errors.ts'
 import { answerClientError, configureServer, serverOptions } from './http-server.ts'
-import { adminRoutes } from './routes/admin.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -94,9 +93,13 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
 
   app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
-  // Off without an admin token: its paths then answer 404 like any unknown path.
-  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
+  // Off without an admin token: its paths then answer 404 like any unknown path. Loaded only then, as its body
+  // validation loads TypeBox's compiler.
+  if (config.adminToken !== undefined) {
+    const { adminRoutes } = await import('./routes/admin.ts')
+    await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
+  }
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
-  await registerDocs(app)
+  registerDocs(app, { notFound: fallback })
   return app
 }
