@@ -17,6 +17,7 @@ import { createChangeTracker } from './db/changes.ts'
 import { compatProfile } from './contract/compat.ts'
 import { createFaultInjector } from './faults/inject.ts'
 import { createJournal } from './journal.ts'
+import { lazyCompilers } from './schema-compilers.ts'
 import { recordRequests, registerRequestJournal } from './routes/admin-requests.ts'
 
 export interface BuildAppOptions {
@@ -52,6 +53,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     logger,
     ...serverOptions(config.limits),
     clientErrorHandler: answerClientError,
+    schemaController: { compilersFactory: lazyCompilers },
     exposeHeadRoutes: false,
     // While closing, requests already on open connections are still served (with connection: close), not 503'd.
     return503OnClosing: false,
