@@ -15,7 +15,7 @@ import { createRunQueries } from './queries/runs.ts'
 import { createRunsCache } from './queries/runs-cache.ts'
 import { createChangeTracker } from './db/changes.ts'
 import { compatProfile } from './contract/compat.ts'
-import { createFaultInjector } from './faults/inject.ts'
+import { faultsEnabled } from './faults/settings.ts'
 import { createJournal } from './journal.ts'
 import { lazyCompilers } from './schema-compilers.ts'
 import { recordRequests, registerRequestJournal } from './routes/admin-requests.ts'
@@ -35,7 +35,8 @@ export const REDACTED_HEADERS = [
 const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
 
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const faults = createFaultInjector(config.faults)
+  // The injector's random generator is loaded only when faults are on.
+  const faults = faultsEnabled(config.faults) ? (await import('./faults/inject.ts')).createFaultInjector(config.faults) : undefined
   const closing = new AbortController()
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
