@@ -20,7 +20,10 @@ export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): 
   // first /docs request; its answers are copied onto this app's replies, so this app's hooks (CORS, logs) still apply.
   let ui: Promise<FastifyInstance> | undefined
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    ui ??= import('./docs-ui.ts').then(async ({ buildDocsUi }) => await buildDocsUi(body))
+    ui ??= import('./docs-ui.ts').then(async ({ buildDocsUi }) => await buildDocsUi(body)).catch((error: unknown) => {
+      ui = undefined // the next request tries again
+      throw error
+    })
     const answer = await (await ui).inject({ method: request.method as 'GET', url: request.raw.url, headers: forwardedHeaders(request) })
     if (answer.statusCode === 404) return notFound(request, reply)
     // An empty Buffer would get a content-type the Swagger UI did not send (its redirects have none).
