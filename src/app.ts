@@ -7,7 +7,6 @@ import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
 import type { Db } from './db/open.ts'
 import { errors, sendError } from './errors.ts'
 import { answerClientError, configureServer, serverOptions } from './http-server.ts'
-import { adminRoutes } from './routes/admin.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createFallback } from './routes/fallback.ts'
@@ -16,8 +15,9 @@ import { createRunQueries } from './queries/runs.ts'
 import { createRunsCache } from './queries/runs-cache.ts'
 import { createChangeTracker } from './db/changes.ts'
 import { compatProfile } from './contract/compat.ts'
-import { createFaultInjector } from './faults/inject.ts'
+import { faultsEnabled } from './faults/settings.ts'
 import { createJournal } from './journal.ts'
+import { lazyCompilers } from './schema-compilers.ts'
 import { recordRequests, registerRequestJournal } from './routes/admin-requests.ts'
 
 export interface BuildAppOptions {
@@ -35,7 +35,8 @@ export const REDACTED_HEADERS = [
 const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
 
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const faults = createFaultInjector(config.faults)
+  // The injector's random generator is loaded only when faults are on.
+  const faults = faultsEnabled(config.faults) ? (await import('./faults/inject.ts')).createFaultInjector(config.faults) : undefined
   const closing = new AbortController()
   const handleRuns = createRunsHandler({
     authenticate: createAuthenticator(config),
@@ -53,6 +54,7 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     logger,
     ...serverOptions(config.limits),
     clientErrorHandler: answerClientError,
+    schemaController: { compilersFactory: lazyCompilers },
     exposeHeadRoutes: false,
     // While closing, requests already on open connections are still served (with connection: close), not 503'd.
     return503OnClosing: false,
@@ -94,9 +96,13 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
 
   app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
-  // Off without an admin token: its paths then answer 404 like any unknown path.
-  if (config.adminToken !== undefined) await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
+  // Off without an admin token: its paths then answer 404 like any unknown path. Loaded only then, as its body
+  // validation loads TypeBox's compiler.
+  if (config.adminToken !== undefined) {
+    const { adminRoutes } = await import('./routes/admin.ts')
+    await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
+  }
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
-  await registerDocs(app)
+  registerDocs(app, { notFound: fallback })
   return app
 }

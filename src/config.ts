@@ -1,6 +1,6 @@
 // Server configuration: flags over environment over defaults, validated; the only reader of the environment.
 import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from './contract/compat.ts'
-import { FAULT_STATUSES, type FaultConfig, type FaultStatus } from './faults/inject.ts'
+import { FAULT_STATUSES, type FaultConfig, type FaultStatus } from './faults/settings.ts'
 import { DEFAULT_LIMITS, type ServerLimits } from './http-server.ts'
 
 export interface Config {

@@ -6,8 +6,7 @@ import { buildApp, REDACTED_HEADERS } from './app.ts'
 import type { Config } from './config.ts'
 import { assertCurrentSchema, migrate } from './db/migrate.ts'
 import { databaseError, openDatabase, type Db } from './db/open.ts'
-import { isEmpty, loadDemo } from './db/seed-demo.ts'
-import { createSimulationRunner, simulationClock, type SimulationRunner } from './simulation/runner.ts'
+import type { SimulationRunner } from './simulation/runner.ts'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -29,7 +28,7 @@ export function loggerOptions (config: Config, pretty = process.stdout.isTTY): F
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
   const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
   try {
-    prepareDatabase(db, config)
+    await prepareDatabase(db, config)
   } catch (error) {
     db.close()
     throw databaseError(config.dbPath, error, { readOnly: config.readOnly })
@@ -38,7 +37,7 @@ export async function startServer (config: Config, logger = loggerOptions(config
   let url: string
   let simulation: SimulationRunner | undefined
   try {
-    simulation = startSimulation(config, db, app)
+    simulation = await startSimulation(config, db, app)
     url = await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     simulation?.stop()
@@ -56,9 +55,10 @@ export async function startServer (config: Config, logger = loggerOptions(config
 }
 
 /** `--simulate`: the first step runs before the server listens, so the first answer is already current. */
-function startSimulation (config: Config, db: Db, app: FastifyInstance): SimulationRunner | undefined {
+async function startSimulation (config: Config, db: Db, app: FastifyInstance): Promise<SimulationRunner | undefined> {
   const options = config.simulation
   if (options === undefined) return undefined
+  const { createSimulationRunner, simulationClock } = await import('./simulation/runner.ts')
   const runner = createSimulationRunner({
     ...options,
     db,
@@ -73,10 +73,12 @@ function startSimulation (config: Config, db: Db, app: FastifyInstance): Simulat
 }
 
 /** Read-only: nothing is written, so the database must already hold the current schema (baked images do). */
-function prepareDatabase (db: Db, config: Config): void {
+async function prepareDatabase (db: Db, config: Config): Promise<void> {
   if (config.readOnly) return assertCurrentSchema(db)
   migrate(db)
-  if (config.seedDemo && isEmpty(db)) loadDemo(db)
+  if (!config.seedDemo) return
+  const { isEmpty, loadDemo } = await import('./db/seed-demo.ts')
+  if (isEmpty(db)) loadDemo(db)
 }
 
 function listenError (config: Config, error: unknown): Error {

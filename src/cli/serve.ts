@@ -2,7 +2,6 @@
 import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
 import { COMPAT_NAMES } from '../contract/compat.ts'
 import { closeOnSignals, startServer } from '../server.ts'
-import { isWorker, reportListening, runPrimary } from '../workers.ts'
 import { parseFlags, print, printError, type Command } from './usage.ts'
 
 const options = {
@@ -84,16 +83,18 @@ Demo mode (runs move through Argo phases on a clock; written to the database, so
   async run (argv) {
     const { values } = parseFlags(argv, options)
     const config = loadConfig(values as ConfigFlags)
-    if (config.workers > 1 && !isWorker()) {
+    // Workers start with the same flags, so a single process never loads node:cluster.
+    const workers = config.workers > 1 ? await import('../workers.ts') : undefined
+    if (workers !== undefined && !workers.isWorker()) {
       const shows = (level: LogLevel) => config.logLevel !== 'silent' && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(config.logLevel)
-      return await runPrimary(config, {
+      return await workers.runPrimary(config, {
         listening: (url) => print(`pipelines-mock listening on ${url}`),
         log: (level, line) => { if (shows(level)) (level === 'warn' ? printError : print)(line) }
       })
     }
     const server = await startServer(config)
     closeOnSignals(server)
-    if (isWorker()) reportListening(server.url)
+    if (workers?.isWorker() === true) workers.reportListening(server.url)
     else print(`pipelines-mock listening on ${server.url}`)
     return 0
   }

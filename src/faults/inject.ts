@@ -1,36 +1,9 @@
 // Global fault injection: seeded latency and error answers for the runs endpoint, reproducible request by request.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
+import { faultsEnabled, type FaultConfig, type FaultInjector } from './settings.ts'
 
-export const FAULT_STATUSES = [500, 503] as const
-export type FaultStatus = typeof FAULT_STATUSES[number]
-
-export interface FaultConfig {
-  /** Milliseconds added to every answer, drawn uniformly from [min, max]; undefined: none. */
-  latency: { min: number, max: number } | undefined
-  /** Share of answers (0..1) replaced by an error. */
-  errorRate: number
-  errorStatuses: FaultStatus[]
-  /** Seed of the draws; undefined: a random one, reported by the injector. */
-  seed: number | undefined
-}
-
-export interface FaultDraw {
-  delayMs: number
-  status: FaultStatus | undefined
-}
-
-export interface FaultInjector {
-  seed: number
-  /** The next request's faults; the n-th draw is the same for the same seed and configuration. */
-  draw: () => FaultDraw
-}
-
-export const NO_FAULTS: FaultConfig = { latency: undefined, errorRate: 0, errorStatuses: [500], seed: undefined }
-
-export function faultsEnabled (config: FaultConfig): boolean {
-  return config.latency !== undefined || config.errorRate > 0
-}
+export { FAULT_STATUSES, NO_FAULTS, faultsEnabled, type FaultConfig, type FaultDraw, type FaultInjector, type FaultStatus } from './settings.ts'
 
 /** Undefined when the configuration injects nothing. */
 export function createFaultInjector (config: FaultConfig): FaultInjector | undefined {

@@ -8,7 +8,7 @@ import { parseUuid, type UuidParse } from '../contract/uuid.ts'
 import { lastQueryValue } from '../contract/url.ts'
 import { badPreferError, errors, sendError, sendJson, validationError, type ContractError, type UuidProblem } from '../errors.ts'
 import { forcedAnswer } from '../faults/forced.ts'
-import type { FaultDraw, FaultInjector } from '../faults/inject.ts'
+import type { FaultDraw, FaultInjector } from '../faults/settings.ts'
 import { parsePrefer, type ForcedCode, type Preferences } from '../faults/prefer.ts'
 import type { RunsBodySource } from '../queries/runs-cache.ts'
 
