@@ -11,9 +11,16 @@ CREATE TABLE argo_manifests (
   json TEXT NOT NULL UNIQUE CHECK (json_valid(json) AND json_type(json) = 'object')
 ) STRICT;
 
-INSERT INTO argo_manifests (json) SELECT DISTINCT argo_manifest FROM runs;
+-- OR IGNORE against the UNIQUE index, not DISTINCT: a DISTINCT would sort every run's manifest in a temporary file.
+INSERT OR IGNORE INTO argo_manifests (json) SELECT argo_manifest FROM runs;
 
-CREATE TABLE new_runs (
+-- The old table moves aside under legacy rules, so that run_steps' foreign key keeps naming "runs"; the new table
+-- gets its view and triggers before the rows come in, and the insert trigger renders each run's tail as it arrives
+-- (an UPDATE of every row afterwards would copy every page into a statement journal: 4 GB for a million runs).
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE runs RENAME TO old_runs;
+
+CREATE TABLE runs (
   id TEXT PRIMARY KEY,
   pipeline_id TEXT NOT NULL,
   version_id TEXT NOT NULL,
@@ -28,17 +35,6 @@ CREATE TABLE new_runs (
   -- The pipeline is stored with the run so one index serves the endpoint; this key keeps it equal to the version's.
   FOREIGN KEY (version_id, pipeline_id) REFERENCES pipeline_versions (id, pipeline_id) ON DELETE CASCADE
 ) STRICT;
-
-INSERT INTO new_runs (id, pipeline_id, version_id, name, status, manifest_id, argo_metadata, created_at, finished_at)
-SELECT r.id, r.pipeline_id, r.version_id, r.name, r.status, m.id, r.argo_metadata, r.created_at, r.finished_at
-FROM runs r JOIN argo_manifests m ON m.json = r.argo_manifest;
-
-DROP TABLE runs;
-ALTER TABLE new_runs RENAME TO runs;
-CREATE INDEX runs_by_pipeline ON runs (pipeline_id, created_at DESC, id DESC);
--- Also the index that finds a version's runs when the version is deleted (its foreign key).
-CREATE INDEX runs_by_version ON runs (pipeline_id, version_id, created_at DESC, id DESC);
-
 -- The one definition of a run's tail; timestamps as pydantic writes them (YYYY-MM-DDTHH:MM:SS[.ffffff]Z).
 CREATE VIEW run_tail_json (id, json) AS
 SELECT r.id, concat(
@@ -86,4 +82,14 @@ CREATE TRIGGER run_tail_on_step_delete AFTER DELETE ON run_steps BEGIN
   UPDATE runs SET tail_json = (SELECT json FROM run_tail_json WHERE id = OLD.run_id) WHERE id = OLD.run_id;
 END;
 
-UPDATE runs SET tail_json = (SELECT t.json FROM run_tail_json t WHERE t.id = runs.id);
+INSERT INTO runs (id, pipeline_id, version_id, name, status, manifest_id, argo_metadata, created_at, finished_at)
+SELECT r.id, r.pipeline_id, r.version_id, r.name, r.status, m.id, r.argo_metadata, r.created_at, r.finished_at
+FROM old_runs r JOIN argo_manifests m ON m.json = r.argo_manifest;
+
+DROP TABLE old_runs;
+PRAGMA legacy_alter_table = OFF;
+
+-- Built after the copy (one sort each, not a million inserts), once the old table's indexes of the same names are gone.
+CREATE INDEX runs_by_pipeline ON runs (pipeline_id, created_at DESC, id DESC);
+-- Also the index that finds a version's runs when the version is deleted (its foreign key).
+CREATE INDEX runs_by_version ON runs (pipeline_id, version_id, created_at DESC, id DESC);
