@@ -6,6 +6,7 @@ import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
 import { checkRunRules, RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { parseUuid } from '../contract/uuid.ts'
+import { bulkSettings } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter } from '../db/write-runs.ts'
 import { PipelineVersionRead, RunRead, RunStepMetadata, StepConfig, StepRead } from '../schemas/runs.ts'
@@ -84,12 +85,14 @@ export function importRuns (db: Db, runs: readonly unknown[], options: ImportOpt
  * holds one run at a time; runs are written inside one write transaction as they pass validation, and the
  * transaction is rolled back unless every element of every file was valid (readers never see a partial import).
  * It holds the database's write lock across awaits: do not use the same connection for anything else meanwhile.
+ * The transaction runs under bulkSettings: validation covers every CHECK and foreign key of the tables.
  */
 export async function importRunFiles (db: Db, paths: readonly string[], options: FileImportOptions = {}): Promise<ImportResult> {
   const sizes = paths.map((path) => fileSize(path))
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0)
   const sourceNames = uniqueSourceNames(paths)
   let bytesBefore = 0
+  const restore = bulkSettings(db)
   db.exec('BEGIN IMMEDIATE')
   try {
     const session = new ImportSession(db)
@@ -104,6 +107,8 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK')
     throw error
+  } finally {
+    restore()
   }
 }
 
@@ -171,6 +176,9 @@ interface StoredStepRow {
   created_at: number
 }
 
+/** Texts from this one on cannot be before 1970 (UTC offsets are under a day). */
+const EPOCH_DAY_AFTER = '1970-01-02'
+
 class ImportSession {
   private readonly findings: ImportFinding[] = []
   private total = 0
@@ -198,6 +206,7 @@ class ImportSession {
     const run = this.checkSchema(value, index, source)
     if (run === undefined) return
     this.checkRules(run, index, source)
+    this.checkEpoch(run, index, source)
     this.checkAgainstOthers(run, index, source)
     this.runCount++
     this.pipelines.add(run.pipeline_version.pipeline_id)
@@ -235,6 +244,18 @@ class ImportSession {
     for (const finding of checkRunRules([run], { ordered: false, anyRfc3339: true })) {
       this.report(source, `[${index}]${finding.path.slice('[0]'.length)}`, finding.message, finding.rule)
     }
+  }
+
+  /** Times are stored as microseconds since 1970; the tables' CHECKs, off during the import, refuse earlier ones. */
+  private checkEpoch (run: RunRead, index: number, source: string): void {
+    const check = (path: string, text: string | null): void => {
+      if (text === null || text >= EPOCH_DAY_AFTER || (parseTimestamp(text) ?? 0) >= 0) return
+      this.report(source, `[${index}]${path}`, `${path.slice(path.lastIndexOf('.') + 1)} ${text} is before 1970-01-01T00:00:00Z, which cannot be stored`, 'timestamp-range')
+    }
+    check('.created_at', run.created_at)
+    check('.pipeline_version.created_at', run.pipeline_version.created_at)
+    run.pipeline_version.steps.forEach((step, i) => { check(`.pipeline_version.steps[${i}].created_at`, step.created_at) })
+    run.run_steps.forEach((step, i) => { check(`.run_steps[${i}].started_at`, step.started_at) })
   }
 
   /** What one run cannot show: repeated run ids, versions that differ between runs, files or the database. */

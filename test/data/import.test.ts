@@ -257,6 +257,29 @@ describe('importRunFiles', () => {
     expect(db.inTransaction).toBe(false)
   })
 
+  it('times before 1970, which the tables cannot hold, are findings', async () => {
+    const path = writeRuns('old.json', broken((r) => {
+      r[3].pipeline_version.steps[0].created_at = '1970-01-01T00:30:00+01:00'
+      r[3].run_steps[0].started_at = '1969-12-31T23:59:59.999999Z'
+    }).slice(3, 4))
+    expect((await fileFindings(emptyDb(), [path])).filter((f) => f.endsWith('cannot be stored'))).toEqual([
+      'old.json: [0].pipeline_version.steps[0].created_at: created_at 1970-01-01T00:30:00+01:00 is before 1970-01-01T00:00:00Z, which cannot be stored',
+      'old.json: [0].run_steps[0].started_at: started_at 1969-12-31T23:59:59.999999Z is before 1970-01-01T00:00:00Z, which cannot be stored'
+    ])
+  })
+
+  it('the connection\'s settings are back after an import, good or bad', async () => {
+    const db = emptyDb()
+    const settings = () => [db.pragma('cache_size', { simple: true }), db.pragma('foreign_keys', { simple: true }), db.pragma('journal_mode', { simple: true })]
+    const before = settings()
+    await importRunFiles(db, [writeRuns('good.json', demo())])
+    expect(settings()).toEqual(before)
+    await expect(importRunFiles(db, [writeRuns('bad.json', '[1')])).rejects.toThrow(ImportValidationError)
+    expect(settings()).toEqual(before)
+    const insert = db.prepare("INSERT INTO runs (id, pipeline_id, version_id, name, status, argo_manifest, argo_metadata, created_at) VALUES ('x', 'p', 'v', 'n', 'Done', '{}', '{}', 0)")
+    expect(() => insert.run()).toThrow(/CHECK/)
+  })
+
   it('two files with the same base name are told apart by their paths', async () => {
     const one = writeRuns('runs.json', broken((r) => { r[0].status = 'x' }).slice(0, 1))
     const two = writeRuns('runs.json', broken((r) => { r[1].status = 'y' }).slice(1, 2))
