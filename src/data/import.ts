@@ -1,15 +1,13 @@
 // Import of runs in the response shape (arrays in memory or streamed JSON files): validate everything, write atomically.
 import { createReadStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import { FormatRegistry } from '@sinclair/typebox'
-import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
-import { checkRunRules, RULES } from '../contract/rules.ts'
+import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
-import { parseUuid } from '../contract/uuid.ts'
 import { bulkSettings } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
-import { createRunWriter } from '../db/write-runs.ts'
-import { PipelineVersionRead, RunRead, RunStepMetadata, StepConfig, StepRead } from '../schemas/runs.ts'
+import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
+import type { PipelineVersionRead } from '../schemas/runs.ts'
+import { checkElement, type CheckedElement } from './import-checks.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
 
 export interface ImportFinding {
@@ -60,11 +58,6 @@ export class ImportValidationError extends Error {
 export function formatFinding (finding: ImportFinding): string {
   return finding.path === '' ? `${finding.source}: ${finding.message}` : `${finding.source}: ${finding.path}: ${finding.message}`
 }
-
-// TypeBox leaves string formats to the application: the same UUID forms as the endpoint, RFC 3339 date-times.
-FormatRegistry.Set('uuid', (value) => parseUuid(value).ok)
-FormatRegistry.Set('date-time', (value) => parseTimestamp(value) !== undefined)
-const runSchema = TypeCompiler.Compile(RunRead, [StepConfig, StepRead, PipelineVersionRead, RunStepMetadata])
 
 /**
  * Validates `runs` (schema, UUIDs, timestamps, relational rules, consistency with what `db` holds), then upserts
@@ -176,9 +169,6 @@ interface StoredStepRow {
   created_at: number
 }
 
-/** Texts from this one on cannot be before 1970 (UTC offsets are under a day). */
-const EPOCH_DAY_AFTER = '1970-01-02'
-
 class ImportSession {
   private readonly findings: ImportFinding[] = []
   private total = 0
@@ -187,13 +177,13 @@ class ImportSession {
   private readonly versions = new Map<string, VersionRecord>()
   private readonly stepOwners = new Map<string, string>()
   private readonly pipelines = new Set<string>()
-  private readonly write: (run: RunRead) => void
+  private readonly write: (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   private readonly storedVersion
   private readonly storedSteps
   private readonly storedStepOwner
 
   constructor (db: Db) {
-    this.write = createRunWriter(db).startBatch()
+    this.write = createRunWriter(db).startJsonBatch()
     this.storedVersion = db.prepare<[string], { pipeline_id: string, created_at: number }>(
       'SELECT pipeline_id, created_at FROM pipeline_versions WHERE id = ?')
     this.storedSteps = db.prepare<[string], StoredStepRow>(`SELECT id, name, query_type, query, input_datasets, output_datasets,
@@ -203,14 +193,20 @@ class ImportSession {
 
   /** Checks one element; writes it while the import has no finding yet (the transaction is rolled back otherwise). */
   add (value: unknown, index: number, source: string): void {
-    const run = this.checkSchema(value, index, source)
+    this.addChecked(checkElement(value, index), source)
+  }
+
+  /** add for an element checked on its own already (maybe in another thread). */
+  addChecked (element: CheckedElement, source: string): void {
+    for (const finding of element.findings) this.report(source, finding.path, finding.message, finding.type)
+    const run = element.run
     if (run === undefined) return
-    this.checkRules(run, index, source)
-    this.checkEpoch(run, index, source)
-    this.checkAgainstOthers(run, index, source)
+    this.checkAgainstOthers(run, element.index, source)
     this.runCount++
     this.pipelines.add(run.pipeline_version.pipeline_id)
-    if (this.total === 0) this.write(run)
+    if (this.total === 0 && element.manifestJson !== undefined && element.metadataJson !== undefined) {
+      this.write(run, element.manifestJson, element.metadataJson)
+    }
   }
 
   reportSource (source: string, message: string, type: string): void {
@@ -227,39 +223,8 @@ class ImportSession {
     if (this.findings.length < MAX_FINDINGS) this.findings.push({ source, path, message, type })
   }
 
-  /** The TypeBox model, one finding per path; UUIDs come back lowercase and hyphenated. */
-  private checkSchema (value: unknown, index: number, source: string): RunRead | undefined {
-    if (runSchema.Check(value)) return normaliseUuids(value)
-    const seen = new Set<string>()
-    for (const error of runSchema.Errors(value)) {
-      const path = `[${index}]${jsonPath(error.path)}`
-      if (seen.has(path) || [...seen].some((parent) => path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`))) continue
-      seen.add(path)
-      this.report(source, path, describeSchemaError(error), schemaErrorType(error))
-    }
-    return undefined
-  }
-
-  private checkRules (run: RunRead, index: number, source: string): void {
-    for (const finding of checkRunRules([run], { ordered: false, anyRfc3339: true })) {
-      this.report(source, `[${index}]${finding.path.slice('[0]'.length)}`, finding.message, finding.rule)
-    }
-  }
-
-  /** Times are stored as microseconds since 1970; the tables' CHECKs, off during the import, refuse earlier ones. */
-  private checkEpoch (run: RunRead, index: number, source: string): void {
-    const check = (path: string, text: string | null): void => {
-      if (text === null || text >= EPOCH_DAY_AFTER || (parseTimestamp(text) ?? 0) >= 0) return
-      this.report(source, `[${index}]${path}`, `${path.slice(path.lastIndexOf('.') + 1)} ${text} is before 1970-01-01T00:00:00Z, which cannot be stored`, 'timestamp-range')
-    }
-    check('.created_at', run.created_at)
-    check('.pipeline_version.created_at', run.pipeline_version.created_at)
-    run.pipeline_version.steps.forEach((step, i) => { check(`.pipeline_version.steps[${i}].created_at`, step.created_at) })
-    run.run_steps.forEach((step, i) => { check(`.run_steps[${i}].started_at`, step.started_at) })
-  }
-
   /** What one run cannot show: repeated run ids, versions that differ between runs, files or the database. */
-  private checkAgainstOthers (run: RunRead, index: number, source: string): void {
+  private checkAgainstOthers (run: RunWithoutArgo, index: number, source: string): void {
     const where = `${source}: [${index}]`
     const firstRun = this.runIds.get(run.id)
     if (firstRun === undefined) this.runIds.set(detach(run.id), where)
@@ -320,65 +285,4 @@ function stepsKey (version: PipelineVersionRead): string {
  */
 function detach (text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8')
-}
-
-function canonicalUuid (value: string): string {
-  const parsed = parseUuid(value)
-  return parsed.ok ? parsed.uuid : value
-}
-
-function normaliseUuids (run: RunRead): RunRead {
-  const version = run.pipeline_version
-  return {
-    ...run,
-    id: canonicalUuid(run.id),
-    pipeline_config_version_id: canonicalUuid(run.pipeline_config_version_id),
-    pipeline_version: {
-      ...version,
-      id: canonicalUuid(version.id),
-      pipeline_id: canonicalUuid(version.pipeline_id),
-      steps: version.steps.map((step) => ({ ...step, id: canonicalUuid(step.id) }))
-    }
-  }
-}
-
-/** `/pipeline_version/steps/0/id` → `.pipeline_version.steps[0].id` */
-function jsonPath (pointer: string): string {
-  return pointer.split('/').slice(1).map((token) => {
-    const key = token.replace(/~1/g, '/').replace(/~0/g, '~')
-    if (/^\d+$/.test(key)) return `[${key}]`
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-  }).join('')
-}
-
-function describeSchemaError (error: ValueError): string {
-  const schema = error.schema as { format?: string, anyOf?: Array<{ format?: string }> }
-  const format = schema.format ?? schema.anyOf?.find((option) => option.format !== undefined)?.format
-  if (format === 'uuid' && typeof error.value === 'string') {
-    const parsed = parseUuid(error.value)
-    if (!parsed.ok) return `${JSON.stringify(error.value)} is not a valid UUID: ${parsed.error}`
-  }
-  if (format === 'date-time' && typeof error.value === 'string') return `${JSON.stringify(error.value)} is not an RFC 3339 date-time`
-  if (error.value === undefined && /required property/i.test(error.message)) return 'missing required field'
-  if (/unexpected property/i.test(error.message)) return 'unknown field'
-  return `${error.message.replace(/^Expected/, 'expected')}, got ${describeValue(error.value)}`
-}
-
-/** pydantic's error type names where one fits. */
-function schemaErrorType (error: ValueError): string {
-  const schema = error.schema as { format?: string, anyOf?: Array<{ format?: string }>, type?: string }
-  const format = schema.format ?? schema.anyOf?.find((option) => option.format !== undefined)?.format
-  if (format === 'uuid' && typeof error.value === 'string') return 'uuid_parsing'
-  if (format === 'date-time' && typeof error.value === 'string') return 'datetime_parsing'
-  if (error.value === undefined && /required property/i.test(error.message)) return 'missing'
-  if (/unexpected property/i.test(error.message)) return 'extra_forbidden'
-  return `${schema.type ?? 'value'}_type`
-}
-
-function describeValue (value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }
