@@ -1,6 +1,9 @@
 // Import of runs in the response shape (arrays in memory or streamed JSON files): validate everything, write atomically.
 import { createReadStream, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { createRequire } from 'node:module'
+import { basename, dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { bulkSettings } from '../db/bulk-settings.ts'
@@ -8,6 +11,7 @@ import type { Db } from '../db/open.ts'
 import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
+import type { ImportWorkerData, ImportWorkerMessage } from './import-worker.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
 
 export interface ImportFinding {
@@ -33,6 +37,8 @@ export interface ImportOptions {
 export interface FileImportOptions {
   /** Called as each file is read: bytes read so far over all files, and their total size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void
+  /** Files of this size or more are read and checked in a worker thread while this one writes; default 8 MB. */
+  workerFrom?: number
 }
 
 /** Findings kept in full; beyond that they are only counted. */
@@ -91,7 +97,8 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
     const session = new ImportSession(db)
     for (const [i, path] of paths.entries()) {
       const before = bytesBefore
-      await streamFile(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
+      const stream = (sizes[i] as number) >= (options.workerFrom ?? WORKER_FROM) ? streamFileInWorker : streamFile
+      await stream(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
       bytesBefore += sizes[i] as number
     }
     const result = session.finish()
@@ -127,8 +134,14 @@ function uniqueSourceNames (paths: readonly string[]): string[] {
 
 /** Big reads: the splitter scans about 1 GB/s, and the next chunk is read while this one is scanned. */
 const CHUNK_BYTES = 4 * 1024 * 1024
+const WORKER_FROM = 8 * 1024 * 1024
+/** Elements per message from the worker, and messages it may send before the first is handled. */
+const BATCH_SIZE = 100
+const BATCHES_AHEAD = 8
 
-async function streamFile (path: string, source: string, session: ImportSession, progress: (bytes: number) => void): Promise<void> {
+type Stream = (path: string, source: string, session: ImportSession, progress: (bytes: number) => void) => Promise<void>
+
+const streamFile: Stream = async (path, source, session, progress) => {
   const splitter = new JsonArraySplitter()
   const add = (value: unknown, index: number): void => { session.add(value, index, source) }
   let bytes = 0
@@ -141,11 +154,53 @@ async function streamFile (path: string, source: string, session: ImportSession,
     splitter.end()
   } catch (error) {
     if (error instanceof ImportValidationError) throw error
-    // A read error (EIO…) is the file's problem too, reported like its content's.
-    if (!(error instanceof JsonArrayError)) session.reportSource(source, error instanceof Error ? error.message : String(error), 'array_type')
-    else if (error.notArray) session.reportSource(source, 'expected a JSON array of runs', 'array_type')
-    else session.reportSource(source, `invalid JSON: ${error.message}`, 'json_invalid')
+    reportFileError(session, source, error instanceof Error ? error.message : String(error), error instanceof JsonArrayError, error instanceof JsonArrayError && error.notArray)
   }
+}
+
+/** A worker thread reads, parses and checks the elements (half the work) while this one checks them against each other and writes. */
+const streamFileInWorker: Stream = async (path, source, session, progress) => {
+  const worker = startWorker({ path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ImportWorkerMessage) => {
+        try {
+          if (message.kind === 'batch') {
+            for (const element of message.elements) session.addChecked(element, source)
+            progress(message.bytes)
+            worker.postMessage('ack')
+            return
+          }
+          if (message.kind === 'done') progress(message.bytes)
+          else reportFileError(session, source, message.message, message.json, message.notArray)
+          resolve()
+        } catch (error) {
+          reject(error)
+        }
+      })
+      worker.on('error', reject)
+      worker.on('exit', (code) => { reject(new Error(`import thread exited with code ${code}`)) })
+    })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/** A syntax error, or a read error (EIO…): the file's problem too, reported like its content's. */
+function reportFileError (session: ImportSession, source: string, message: string, json: boolean, notArray: boolean): void {
+  if (!json) session.reportSource(source, message, 'array_type')
+  else if (notArray) session.reportSource(source, 'expected a JSON array of runs', 'array_type')
+  else session.reportSource(source, `invalid JSON: ${message}`, 'json_invalid')
+}
+
+/** The built worker; from the TypeScript sources (tests, tsx) a worker that loads tsx's hooks first, then the source. */
+function startWorker (workerData: ImportWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), { workerData })
+  // tsx's ESM entry (its `import` export), found from its package.json: `require.resolve` would give the CommonJS one.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
+  const source = new URL('./import-worker.ts', import.meta.url).href
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(code, { eval: true, workerData })
 }
 
 // -------------------------------------------------------------------------------------------------------------

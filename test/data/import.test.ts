@@ -280,6 +280,40 @@ describe('importRunFiles', () => {
     expect(() => insert.run()).toThrow(/CHECK/)
   })
 
+  describe('in a worker thread (files from workerFrom bytes on)', () => {
+    const inWorker = { workerFrom: 0 }
+
+    it('imports like the in-thread path and reports progress', async () => {
+      const db = emptyDb()
+      const seen: number[] = []
+      const files = [writeRuns('first.json', demo().slice(0, 20)), writeRuns('second.json', demo().slice(20))]
+      expect(await importRunFiles(db, files, { ...inWorker, onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3 })
+      expect(servedBodies(db)).toEqual(servedBodies(seededDb(demo())))
+      expect(seen).toEqual([...seen].sort((a, b) => a - b))
+    })
+
+    it('gives the same findings, in the same order, as the in-thread path', async () => {
+      const runs = broken((r) => {
+        r[3].run_steps[0].finished_at = '2000-01-01T00:00:00Z'
+        r[4].id = r[3].id
+        r[7].pipeline_version.steps[0].config.query = 'SELECT 1'
+        delete r[9].name
+      })
+      const paths = [writeRuns('a.json', runs.slice(0, 20)), writeRuns('b.json', `${JSON.stringify(runs.slice(20)).slice(0, -1)}, {`)]
+      const findings = async (options: { workerFrom?: number }) => await importRunFiles(seededDb(demo()), paths, options).then(
+        () => { throw new Error('no error') }, (error: unknown) => (error as ImportValidationError).findings.map(formatFinding))
+      const expected = await findings({})
+      expect(expected).toHaveLength(5)
+      expect(expected.at(-1)).toMatch(/^b\.json: invalid JSON: unexpected end of input at byte \d+$/)
+      expect(await findings(inWorker)).toEqual(expected)
+    })
+
+    it('a file that is not an array', async () => {
+      const error = await importRunFiles(emptyDb(), [writeRuns('obj.json', '{}')], inWorker).catch((e: unknown) => e)
+      expect((error as ImportValidationError).findings.map(formatFinding)).toEqual(['obj.json: expected a JSON array of runs'])
+    })
+  })
+
   it('two files with the same base name are told apart by their paths', async () => {
     const one = writeRuns('runs.json', broken((r) => { r[0].status = 'x' }).slice(0, 1))
     const two = writeRuns('runs.json', broken((r) => { r[1].status = 'y' }).slice(1, 2))
