@@ -11,7 +11,7 @@ import type { Db } from '../db/open.ts'
 import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
-import type { ImportWorkerData, ImportWorkerMessage } from './import-worker.ts'
+import type { ImportWorkerData, ImportWorkerMessage, PostedElement } from './import-worker.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
 
 export interface ImportFinding {
@@ -161,12 +161,20 @@ const streamFile: Stream = async (path, source, session, progress) => {
 /** A worker thread reads, parses and checks the elements (half the work) while this one checks them against each other and writes. */
 const streamFileInWorker: Stream = async (path, source, session, progress) => {
   const worker = startWorker({ path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD })
+  const versions = new Map<number, PipelineVersionRead>()
+  const unshare = (posted: PostedElement): CheckedElement => {
+    const { run, version, ...element } = posted
+    if (run === undefined || version === undefined) return element
+    const pipelineVersion = run.pipeline_version ?? versions.get(version) as PipelineVersionRead
+    versions.set(version, pipelineVersion)
+    return { ...element, run: { ...run, pipeline_version: pipelineVersion } }
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: ImportWorkerMessage) => {
         try {
           if (message.kind === 'batch') {
-            for (const element of message.elements) session.addChecked(element, source)
+            for (const element of message.elements) session.addChecked(unshare(element), source)
             progress(message.bytes)
             worker.postMessage('ack')
             return
@@ -232,6 +240,7 @@ class ImportSession {
   private readonly versions = new Map<string, VersionRecord>()
   private readonly stepOwners = new Map<string, string>()
   private readonly pipelines = new Set<string>()
+  private readonly stepsKeys = new WeakMap<PipelineVersionRead, string>()
   private readonly write: (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   private readonly storedVersion
   private readonly storedSteps
@@ -300,9 +309,19 @@ class ImportSession {
     if (parseTimestamp(version.created_at) !== known.createdAt) {
       this.report(source, `${here}.created_at`, `version ${version.id} has another created_at (${version.created_at}) ${than}`, RULES.versionConsistent)
     }
-    if (stepsKey(version) !== known.stepsKey) {
+    if (this.stepsKeyOf(version) !== known.stepsKey) {
       this.report(source, `${here}.steps`, `version ${version.id} has other steps (id, name, config or created_at) ${than}`, RULES.versionConsistent)
     }
+  }
+
+  /** Runs from the worker thread share one object per distinct version: its steps become text once. */
+  private stepsKeyOf (version: PipelineVersionRead): string {
+    let key = this.stepsKeys.get(version)
+    if (key === undefined) {
+      key = stepsKey(version)
+      this.stepsKeys.set(version, key)
+    }
+    return key
   }
 
   private storedVersionRecord (versionId: string): VersionRecord | undefined {
