@@ -1,15 +1,18 @@
 // Import of runs in the response shape (arrays in memory or streamed JSON files): validate everything, write atomically.
 import { createReadStream, statSync } from 'node:fs'
-import { basename } from 'node:path'
-import { FormatRegistry } from '@sinclair/typebox'
-import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
-import streamArray from 'stream-json/streamers/stream-array.js'
-import { checkRunRules, RULES } from '../contract/rules.ts'
+import { createRequire } from 'node:module'
+import { basename, dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
-import { parseUuid } from '../contract/uuid.ts'
+import { bulkSettings } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
-import { createRunWriter } from '../db/write-runs.ts'
-import { PipelineVersionRead, RunRead, RunStepMetadata, StepConfig, StepRead } from '../schemas/runs.ts'
+import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
+import type { PipelineVersionRead } from '../schemas/runs.ts'
+import { checkElement, type CheckedElement } from './import-checks.ts'
+import type { ImportWorkerData, ImportWorkerMessage, PostedElement } from './import-worker.ts'
+import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
 
 export interface ImportFinding {
   /** The file (or `body` for HTTP, `runs` by default). */
@@ -34,6 +37,8 @@ export interface ImportOptions {
 export interface FileImportOptions {
   /** Called as each file is read: bytes read so far over all files, and their total size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void
+  /** Files of this size or more are read and checked in a worker thread while this one writes; default 8 MB. */
+  workerFrom?: number
 }
 
 /** Findings kept in full; beyond that they are only counted. */
@@ -60,11 +65,6 @@ export function formatFinding (finding: ImportFinding): string {
   return finding.path === '' ? `${finding.source}: ${finding.message}` : `${finding.source}: ${finding.path}: ${finding.message}`
 }
 
-// TypeBox leaves string formats to the application: the same UUID forms as the endpoint, RFC 3339 date-times.
-FormatRegistry.Set('uuid', (value) => parseUuid(value).ok)
-FormatRegistry.Set('date-time', (value) => parseTimestamp(value) !== undefined)
-const runSchema = TypeCompiler.Compile(RunRead, [StepConfig, StepRead, PipelineVersionRead, RunStepMetadata])
-
 /**
  * Validates `runs` (schema, UUIDs, timestamps, relational rules, consistency with what `db` holds), then upserts
  * them by id in one transaction. Throws ImportValidationError, with nothing written, on bad input.
@@ -84,18 +84,21 @@ export function importRuns (db: Db, runs: readonly unknown[], options: ImportOpt
  * holds one run at a time; runs are written inside one write transaction as they pass validation, and the
  * transaction is rolled back unless every element of every file was valid (readers never see a partial import).
  * It holds the database's write lock across awaits: do not use the same connection for anything else meanwhile.
+ * The transaction runs under bulkSettings: validation covers every CHECK and foreign key of the tables.
  */
 export async function importRunFiles (db: Db, paths: readonly string[], options: FileImportOptions = {}): Promise<ImportResult> {
   const sizes = paths.map((path) => fileSize(path))
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0)
   const sourceNames = uniqueSourceNames(paths)
   let bytesBefore = 0
+  const restore = bulkSettings(db)
   db.exec('BEGIN IMMEDIATE')
   try {
     const session = new ImportSession(db)
     for (const [i, path] of paths.entries()) {
       const before = bytesBefore
-      await streamFile(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
+      const stream = (sizes[i] as number) >= (options.workerFrom ?? WORKER_FROM) ? streamFileInWorker : streamFile
+      await stream(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
       bytesBefore += sizes[i] as number
     }
     const result = session.finish()
@@ -104,6 +107,8 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK')
     throw error
+  } finally {
+    restore()
   }
 }
 
@@ -127,34 +132,83 @@ function uniqueSourceNames (paths: readonly string[]): string[] {
   return names.map((name, i) => names.indexOf(name) === names.lastIndexOf(name) ? name : paths[i] as string)
 }
 
-async function streamFile (path: string, source: string, session: ImportSession, progress: (bytes: number) => void): Promise<void> {
-  const file = createReadStream(path)
+/** Big reads: the splitter scans about 1 GB/s, and the next chunk is read while this one is scanned. */
+const CHUNK_BYTES = 4 * 1024 * 1024
+const WORKER_FROM = 8 * 1024 * 1024
+/** Elements per message from the worker, and messages it may send before the first is handled. */
+const BATCH_SIZE = 100
+const BATCHES_AHEAD = 8
+
+type Stream = (path: string, source: string, session: ImportSession, progress: (bytes: number) => void) => Promise<void>
+
+const streamFile: Stream = async (path, source, session, progress) => {
+  const splitter = new JsonArraySplitter()
+  const add = (value: unknown, index: number): void => { session.add(value, index, source) }
   let bytes = 0
-  file.on('data', (chunk) => {
-    bytes += chunk.length
-    progress(bytes)
-  })
-  // streamValues: false makes the parser hand over whole strings and numbers, about three times faster.
-  const elements = file.pipe(streamArray.withParserAsStream({ streamValues: false }))
-  file.on('error', (error) => elements.destroy(error))
   try {
-    for await (const { key, value } of elements as AsyncIterable<{ key: number, value: unknown }>) {
-      session.add(value, key, source)
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      splitter.push(chunk, add)
+      bytes += chunk.length
+      progress(bytes)
     }
+    splitter.end()
   } catch (error) {
     if (error instanceof ImportValidationError) throw error
-    const message = describeStreamError(error)
-    session.reportSource(source, message, message.startsWith('invalid JSON') ? 'json_invalid' : 'array_type')
-  } finally {
-    file.destroy()
+    reportFileError(session, source, error instanceof Error ? error.message : String(error), error instanceof JsonArrayError, error instanceof JsonArrayError && error.notArray)
   }
 }
 
-function describeStreamError (error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  if ((error as NodeJS.ErrnoException).code !== undefined) return message
-  if (/top-level object should be an array/i.test(message)) return 'expected a JSON array of runs'
-  return `invalid JSON: ${message}`
+/** A worker thread reads, parses and checks the elements (half the work) while this one checks them against each other and writes. */
+const streamFileInWorker: Stream = async (path, source, session, progress) => {
+  const worker = startWorker({ path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD })
+  const versions = new Map<number, PipelineVersionRead>()
+  const unshare = (posted: PostedElement): CheckedElement => {
+    const { run, version, ...element } = posted
+    if (run === undefined || version === undefined) return element
+    const pipelineVersion = run.pipeline_version ?? versions.get(version) as PipelineVersionRead
+    versions.set(version, pipelineVersion)
+    return { ...element, run: { ...run, pipeline_version: pipelineVersion } }
+  }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ImportWorkerMessage) => {
+        try {
+          if (message.kind === 'batch') {
+            for (const element of message.elements) session.addChecked(unshare(element), source)
+            progress(message.bytes)
+            worker.postMessage('ack')
+            return
+          }
+          if (message.kind === 'done') progress(message.bytes)
+          else reportFileError(session, source, message.message, message.json, message.notArray)
+          resolve()
+        } catch (error) {
+          reject(error)
+        }
+      })
+      worker.on('error', reject)
+      worker.on('exit', (code) => { reject(new Error(`import thread exited with code ${code}`)) })
+    })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/** A syntax error, or a read error (EIO…): the file's problem too, reported like its content's. */
+function reportFileError (session: ImportSession, source: string, message: string, json: boolean, notArray: boolean): void {
+  if (!json) session.reportSource(source, message, 'array_type')
+  else if (notArray) session.reportSource(source, 'expected a JSON array of runs', 'array_type')
+  else session.reportSource(source, `invalid JSON: ${message}`, 'json_invalid')
+}
+
+/** The built worker; from the TypeScript sources (tests, tsx) a worker that loads tsx's hooks first, then the source. */
+function startWorker (workerData: ImportWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), { workerData })
+  // tsx's ESM entry (its `import` export), found from its package.json: `require.resolve` would give the CommonJS one.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
+  const source = new URL('./import-worker.ts', import.meta.url).href
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(code, { eval: true, workerData })
 }
 
 // -------------------------------------------------------------------------------------------------------------
@@ -186,13 +240,14 @@ class ImportSession {
   private readonly versions = new Map<string, VersionRecord>()
   private readonly stepOwners = new Map<string, string>()
   private readonly pipelines = new Set<string>()
-  private readonly write: (run: RunRead) => void
+  private readonly stepsKeys = new WeakMap<PipelineVersionRead, string>()
+  private readonly write: (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   private readonly storedVersion
   private readonly storedSteps
   private readonly storedStepOwner
 
   constructor (db: Db) {
-    this.write = createRunWriter(db).startBatch()
+    this.write = createRunWriter(db).startJsonBatch()
     this.storedVersion = db.prepare<[string], { pipeline_id: string, created_at: number }>(
       'SELECT pipeline_id, created_at FROM pipeline_versions WHERE id = ?')
     this.storedSteps = db.prepare<[string], StoredStepRow>(`SELECT id, name, query_type, query, input_datasets, output_datasets,
@@ -202,13 +257,20 @@ class ImportSession {
 
   /** Checks one element; writes it while the import has no finding yet (the transaction is rolled back otherwise). */
   add (value: unknown, index: number, source: string): void {
-    const run = this.checkSchema(value, index, source)
+    this.addChecked(checkElement(value, index), source)
+  }
+
+  /** add for an element checked on its own already (maybe in another thread). */
+  addChecked (element: CheckedElement, source: string): void {
+    for (const finding of element.findings) this.report(source, finding.path, finding.message, finding.type)
+    const run = element.run
     if (run === undefined) return
-    this.checkRules(run, index, source)
-    this.checkAgainstOthers(run, index, source)
+    this.checkAgainstOthers(run, element.index, source)
     this.runCount++
     this.pipelines.add(run.pipeline_version.pipeline_id)
-    if (this.total === 0) this.write(run)
+    if (this.total === 0 && element.manifestJson !== undefined && element.metadataJson !== undefined) {
+      this.write(run, element.manifestJson, element.metadataJson)
+    }
   }
 
   reportSource (source: string, message: string, type: string): void {
@@ -225,27 +287,8 @@ class ImportSession {
     if (this.findings.length < MAX_FINDINGS) this.findings.push({ source, path, message, type })
   }
 
-  /** The TypeBox model, one finding per path; UUIDs come back lowercase and hyphenated. */
-  private checkSchema (value: unknown, index: number, source: string): RunRead | undefined {
-    if (runSchema.Check(value)) return normaliseUuids(value)
-    const seen = new Set<string>()
-    for (const error of runSchema.Errors(value)) {
-      const path = `[${index}]${jsonPath(error.path)}`
-      if (seen.has(path) || [...seen].some((parent) => path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`))) continue
-      seen.add(path)
-      this.report(source, path, describeSchemaError(error), schemaErrorType(error))
-    }
-    return undefined
-  }
-
-  private checkRules (run: RunRead, index: number, source: string): void {
-    for (const finding of checkRunRules([run], { ordered: false, anyRfc3339: true })) {
-      this.report(source, `[${index}]${finding.path.slice('[0]'.length)}`, finding.message, finding.rule)
-    }
-  }
-
   /** What one run cannot show: repeated run ids, versions that differ between runs, files or the database. */
-  private checkAgainstOthers (run: RunRead, index: number, source: string): void {
+  private checkAgainstOthers (run: RunWithoutArgo, index: number, source: string): void {
     const where = `${source}: [${index}]`
     const firstRun = this.runIds.get(run.id)
     if (firstRun === undefined) this.runIds.set(detach(run.id), where)
@@ -266,9 +309,19 @@ class ImportSession {
     if (parseTimestamp(version.created_at) !== known.createdAt) {
       this.report(source, `${here}.created_at`, `version ${version.id} has another created_at (${version.created_at}) ${than}`, RULES.versionConsistent)
     }
-    if (stepsKey(version) !== known.stepsKey) {
+    if (this.stepsKeyOf(version) !== known.stepsKey) {
       this.report(source, `${here}.steps`, `version ${version.id} has other steps (id, name, config or created_at) ${than}`, RULES.versionConsistent)
     }
+  }
+
+  /** Runs from the worker thread share one object per distinct version: its steps become text once. */
+  private stepsKeyOf (version: PipelineVersionRead): string {
+    let key = this.stepsKeys.get(version)
+    if (key === undefined) {
+      key = stepsKey(version)
+      this.stepsKeys.set(version, key)
+    }
+    return key
   }
 
   private storedVersionRecord (versionId: string): VersionRecord | undefined {
@@ -306,65 +359,4 @@ function stepsKey (version: PipelineVersionRead): string {
  */
 function detach (text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8')
-}
-
-function canonicalUuid (value: string): string {
-  const parsed = parseUuid(value)
-  return parsed.ok ? parsed.uuid : value
-}
-
-function normaliseUuids (run: RunRead): RunRead {
-  const version = run.pipeline_version
-  return {
-    ...run,
-    id: canonicalUuid(run.id),
-    pipeline_config_version_id: canonicalUuid(run.pipeline_config_version_id),
-    pipeline_version: {
-      ...version,
-      id: canonicalUuid(version.id),
-      pipeline_id: canonicalUuid(version.pipeline_id),
-      steps: version.steps.map((step) => ({ ...step, id: canonicalUuid(step.id) }))
-    }
-  }
-}
-
-/** `/pipeline_version/steps/0/id` → `.pipeline_version.steps[0].id` */
-function jsonPath (pointer: string): string {
-  return pointer.split('/').slice(1).map((token) => {
-    const key = token.replace(/~1/g, '/').replace(/~0/g, '~')
-    if (/^\d+$/.test(key)) return `[${key}]`
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-  }).join('')
-}
-
-function describeSchemaError (error: ValueError): string {
-  const schema = error.schema as { format?: string, anyOf?: Array<{ format?: string }> }
-  const format = schema.format ?? schema.anyOf?.find((option) => option.format !== undefined)?.format
-  if (format === 'uuid' && typeof error.value === 'string') {
-    const parsed = parseUuid(error.value)
-    if (!parsed.ok) return `${JSON.stringify(error.value)} is not a valid UUID: ${parsed.error}`
-  }
-  if (format === 'date-time' && typeof error.value === 'string') return `${JSON.stringify(error.value)} is not an RFC 3339 date-time`
-  if (error.value === undefined && /required property/i.test(error.message)) return 'missing required field'
-  if (/unexpected property/i.test(error.message)) return 'unknown field'
-  return `${error.message.replace(/^Expected/, 'expected')}, got ${describeValue(error.value)}`
-}
-
-/** pydantic's error type names where one fits. */
-function schemaErrorType (error: ValueError): string {
-  const schema = error.schema as { format?: string, anyOf?: Array<{ format?: string }>, type?: string }
-  const format = schema.format ?? schema.anyOf?.find((option) => option.format !== undefined)?.format
-  if (format === 'uuid' && typeof error.value === 'string') return 'uuid_parsing'
-  if (format === 'date-time' && typeof error.value === 'string') return 'datetime_parsing'
-  if (error.value === undefined && /required property/i.test(error.message)) return 'missing'
-  if (/unexpected property/i.test(error.message)) return 'extra_forbidden'
-  return `${schema.type ?? 'value'}_type`
-}
-
-function describeValue (value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }

@@ -257,6 +257,63 @@ describe('importRunFiles', () => {
     expect(db.inTransaction).toBe(false)
   })
 
+  it('times before 1970, which the tables cannot hold, are findings', async () => {
+    const path = writeRuns('old.json', broken((r) => {
+      r[3].pipeline_version.steps[0].created_at = '1970-01-01T00:30:00+01:00'
+      r[3].run_steps[0].started_at = '1969-12-31T23:59:59.999999Z'
+    }).slice(3, 4))
+    expect((await fileFindings(emptyDb(), [path])).filter((f) => f.endsWith('cannot be stored'))).toEqual([
+      'old.json: [0].pipeline_version.steps[0].created_at: created_at 1970-01-01T00:30:00+01:00 is before 1970-01-01T00:00:00Z, which cannot be stored',
+      'old.json: [0].run_steps[0].started_at: started_at 1969-12-31T23:59:59.999999Z is before 1970-01-01T00:00:00Z, which cannot be stored'
+    ])
+  })
+
+  it('the connection\'s settings are back after an import, good or bad', async () => {
+    const db = emptyDb()
+    const settings = () => [db.pragma('cache_size', { simple: true }), db.pragma('foreign_keys', { simple: true }), db.pragma('journal_mode', { simple: true })]
+    const before = settings()
+    await importRunFiles(db, [writeRuns('good.json', demo())])
+    expect(settings()).toEqual(before)
+    await expect(importRunFiles(db, [writeRuns('bad.json', '[1')])).rejects.toThrow(ImportValidationError)
+    expect(settings()).toEqual(before)
+    const insert = db.prepare("INSERT INTO runs (id, pipeline_id, version_id, name, status, argo_manifest, argo_metadata, created_at) VALUES ('x', 'p', 'v', 'n', 'Done', '{}', '{}', 0)")
+    expect(() => insert.run()).toThrow(/CHECK/)
+  })
+
+  describe('in a worker thread (files from workerFrom bytes on)', () => {
+    const inWorker = { workerFrom: 0 }
+
+    it('imports like the in-thread path and reports progress', async () => {
+      const db = emptyDb()
+      const seen: number[] = []
+      const files = [writeRuns('first.json', demo().slice(0, 20)), writeRuns('second.json', demo().slice(20))]
+      expect(await importRunFiles(db, files, { ...inWorker, onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3 })
+      expect(servedBodies(db)).toEqual(servedBodies(seededDb(demo())))
+      expect(seen).toEqual([...seen].sort((a, b) => a - b))
+    })
+
+    it('gives the same findings, in the same order, as the in-thread path', async () => {
+      const runs = broken((r) => {
+        r[3].run_steps[0].finished_at = '2000-01-01T00:00:00Z'
+        r[4].id = r[3].id
+        r[7].pipeline_version.steps[0].config.query = 'SELECT 1'
+        delete r[9].name
+      })
+      const paths = [writeRuns('a.json', runs.slice(0, 20)), writeRuns('b.json', `${JSON.stringify(runs.slice(20)).slice(0, -1)}, {`)]
+      const findings = async (options: { workerFrom?: number }) => await importRunFiles(seededDb(demo()), paths, options).then(
+        () => { throw new Error('no error') }, (error: unknown) => (error as ImportValidationError).findings.map(formatFinding))
+      const expected = await findings({})
+      expect(expected).toHaveLength(5)
+      expect(expected.at(-1)).toMatch(/^b\.json: invalid JSON: unexpected end of input at byte \d+$/)
+      expect(await findings(inWorker)).toEqual(expected)
+    })
+
+    it('a file that is not an array', async () => {
+      const error = await importRunFiles(emptyDb(), [writeRuns('obj.json', '{}')], inWorker).catch((e: unknown) => e)
+      expect((error as ImportValidationError).findings.map(formatFinding)).toEqual(['obj.json: expected a JSON array of runs'])
+    })
+  })
+
   it('two files with the same base name are told apart by their paths', async () => {
     const one = writeRuns('runs.json', broken((r) => { r[0].status = 'x' }).slice(0, 1))
     const two = writeRuns('runs.json', broken((r) => { r[1].status = 'y' }).slice(1, 2))

@@ -1,0 +1,40 @@
+// Connection settings for one big write transaction (seed import): a big page cache, no row-by-row re-checks, rollback journal when alone.
+import type { Db } from './open.ts'
+
+// Keeps the random-UUID primary-key B-trees in memory (value in KiB); SQLite allocates it only as pages are used.
+const BULK_CACHE_KIB = 512 * 1024
+
+/**
+ * Switches the connection to bulk-insert settings; returns the function that switches back. Call both outside
+ * a transaction. CHECK constraints (json_valid over ~7 KB of Argo JSON per run) and foreign keys are not
+ * re-checked row by row, so the caller must have validated what it writes. When no other connection has the
+ * database open, the rollback journal writes new pages once instead of twice (WAL, then checkpoint).
+ */
+export function bulkSettings (db: Db): () => void {
+  const cache = db.pragma('cache_size', { simple: true }) as number
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+  db.pragma(`cache_size = -${BULK_CACHE_KIB}`)
+  db.pragma('foreign_keys = OFF')
+  db.pragma('ignore_check_constraints = ON')
+  const journal = String(db.pragma('journal_mode', { simple: true }))
+  const switched = journal === 'wal' && switchJournal(db, 'delete')
+  return () => {
+    if (switched) switchJournal(db, 'wal')
+    db.pragma('ignore_check_constraints = OFF')
+    db.pragma(`foreign_keys = ${foreignKeys}`)
+    db.pragma(`cache_size = ${cache}`)
+  }
+}
+
+/** Leaving WAL needs the only connection: with a server reading the file this fails at once and WAL stays. */
+function switchJournal (db: Db, mode: 'delete' | 'wal'): boolean {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number
+  db.pragma('busy_timeout = 0')
+  try {
+    return db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode
+  } catch {
+    return false
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`)
+  }
+}
