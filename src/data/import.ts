@@ -1,15 +1,13 @@
 // Import of runs in the response shape (arrays in memory or streamed JSON files): validate everything, write atomically.
 import { createReadStream, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { basename, dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { basename } from 'node:path'
 import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { bulkSettings } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
+import { startDataWorker } from './start-worker.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
 import type { ImportWorkerData, ImportWorkerMessage, PostedElement } from './import-worker.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
@@ -160,7 +158,8 @@ const streamFile: Stream = async (path, source, session, progress) => {
 
 /** A worker thread reads, parses and checks the elements (half the work) while this one checks them against each other and writes. */
 const streamFileInWorker: Stream = async (path, source, session, progress) => {
-  const worker = startWorker({ path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD })
+  const workerData: ImportWorkerData = { path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD }
+  const worker = startDataWorker('import-worker', workerData)
   const versions = new Map<number, PipelineVersionRead>()
   const unshare = (posted: PostedElement): CheckedElement => {
     const { run, version, ...element } = posted
@@ -199,16 +198,6 @@ function reportFileError (session: ImportSession, source: string, message: strin
   if (!json) session.reportSource(source, message, 'array_type')
   else if (notArray) session.reportSource(source, 'expected a JSON array of runs', 'array_type')
   else session.reportSource(source, `invalid JSON: ${message}`, 'json_invalid')
-}
-
-/** The built worker; from the TypeScript sources (tests, tsx) a worker that loads tsx's hooks first, then the source. */
-function startWorker (workerData: ImportWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), { workerData })
-  // tsx's ESM entry (its `import` export), found from its package.json: `require.resolve` would give the CommonJS one.
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
-  const source = new URL('./import-worker.ts', import.meta.url).href
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true, workerData })
 }
 
 // -------------------------------------------------------------------------------------------------------------

@@ -270,13 +270,13 @@ describe('importRunFiles', () => {
 
   it('the connection\'s settings are back after an import, good or bad', async () => {
     const db = emptyDb()
-    const settings = () => [db.pragma('cache_size', { simple: true }), db.pragma('foreign_keys', { simple: true }), db.pragma('journal_mode', { simple: true })]
+    const settings = () => ['cache_size', 'foreign_keys', 'journal_mode', 'temp_store'].map((name) => db.pragma(name, { simple: true }))
     const before = settings()
     await importRunFiles(db, [writeRuns('good.json', demo())])
     expect(settings()).toEqual(before)
     await expect(importRunFiles(db, [writeRuns('bad.json', '[1')])).rejects.toThrow(ImportValidationError)
     expect(settings()).toEqual(before)
-    const insert = db.prepare("INSERT INTO runs (id, pipeline_id, version_id, name, status, argo_manifest, argo_metadata, created_at) VALUES ('x', 'p', 'v', 'n', 'Done', '{}', '{}', 0)")
+    const insert = db.prepare("INSERT INTO runs (id, pipeline_id, version_id, name, status, manifest_id, argo_metadata, created_at) VALUES ('x', 'p', 'v', 'n', 'Done', 1, '{}', 0)")
     expect(() => insert.run()).toThrow(/CHECK/)
   })
 
