@@ -236,7 +236,9 @@ class ImportSession {
   private readonly storedStepOwner
 
   constructor (db: Db) {
-    this.write = createRunWriter(db).startJsonBatch()
+    // Inside the import's transaction: with no run stored yet, and repeated ids refused, no run needs replacing.
+    const runsMayExist = db.prepare('SELECT EXISTS (SELECT 1 FROM runs)').pluck().get() === 1
+    this.write = createRunWriter(db).startJsonBatch({ runsMayExist })
     this.storedVersion = db.prepare<[string], { pipeline_id: string, created_at: number }>(
       'SELECT pipeline_id, created_at FROM pipeline_versions WHERE id = ?')
     this.storedSteps = db.prepare<[string], StoredStepRow>(`SELECT id, name, query_type, query, input_datasets, output_datasets,

@@ -9,8 +9,11 @@ export interface RunWriter {
   writeRuns: (runs: Iterable<RunRead>) => number
   /** For runs that arrive one at a time (a stream): each call upserts one run; versions are written once per batch. */
   startBatch: () => (run: RunRead) => void
-  /** startBatch for runs whose Argo objects are JSON text already (the generator's records). */
-  startJsonBatch: () => (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
+  /**
+   * startBatch for runs whose Argo objects are JSON text already. With `runsMayExist` false (no run was in the
+   * database when the transaction began, and the caller refuses repeated ids) nothing is looked up to be replaced.
+   */
+  startJsonBatch: (options?: { runsMayExist?: boolean }) => (run: RunWithoutArgo, manifestJson: string, metadataJson: string) => void
   /**
    * Writes rows prepared elsewhere (a generator thread); call inside a transaction. With `mayExist` false (the tables
    * were emptied in this transaction and the ids are new) nothing is looked up to be replaced.
@@ -125,7 +128,7 @@ export function createRunWriter (db: Db): RunWriter {
     writeRunJson(run, JSON.stringify(run.argo_manifest), JSON.stringify(run.argo_metadata), session)
   }
 
-  function writeRunJson (run: RunWithoutArgo, manifestJson: string, metadataJson: string, session: Session): void {
+  function writeRunJson (run: RunWithoutArgo, manifestJson: string, metadataJson: string, session: Session, mayExist = true): void {
     const version = run.pipeline_version
     if (run.pipeline_config_version_id !== version.id) {
       throw new Error(`run ${run.id}: pipeline_config_version_id ${run.pipeline_config_version_id} is not its pipeline_version.id ${version.id}`)
@@ -136,7 +139,7 @@ export function createRunWriter (db: Db): RunWriter {
     }
     const steps = runStepRows(run, micros)
     const row: RunRow = [run.id, version.id, run.name, run.status, metadataJson, micros(run.created_at), nullableMicros(run.finished_at), runTailJson(run, micros)]
-    writeRunRow(row, 0, steps.flat(), 0, steps.length, version.pipeline_id, manifestId(manifestJson, session), true)
+    writeRunRow(row, 0, steps.flat(), 0, steps.length, version.pipeline_id, manifestId(manifestJson, session), mayExist)
   }
 
   // The rows of a generator thread's batches; versions and their manifests stay known from batch to batch.
@@ -175,9 +178,10 @@ export function createRunWriter (db: Db): RunWriter {
       const session = startSession()
       return (run) => { writeRun(run, session) }
     },
-    startJsonBatch () {
+    startJsonBatch (options = {}) {
       const session = startSession()
-      return (run, manifestJson, metadataJson) => { writeRunJson(run, manifestJson, metadataJson, session) }
+      const mayExist = options.runsMayExist ?? true
+      return (run, manifestJson, metadataJson) => { writeRunJson(run, manifestJson, metadataJson, session, mayExist) }
     },
     deletePipeline: (pipelineId) => deletePipeline.run(pipelineId).changes > 0,
     // Child tables first, each without a WHERE: SQLite's truncate optimisation where no trigger prevents it, and no
