@@ -2,27 +2,21 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { RowBatch } from '../db/write-runs.ts'
 import { generateRowBatches } from './generate-rows.ts'
+import { ackWindow } from './worker-acks.ts'
 import type { GenerateOptions } from './generator.ts'
 
 export interface GenerateWorkerData { options: GenerateOptions, batchSize: number, ahead: number }
 export type GenerateWorkerMessage = { kind: 'batch', batch: RowBatch } | { kind: 'done' } | { kind: 'error', message: string }
 
 async function produce (port: NonNullable<typeof parentPort>, { options, batchSize, ahead }: GenerateWorkerData): Promise<void> {
-  let inFlight = 0
-  let wake: (() => void) | undefined
-  port.on('message', () => {
-    inFlight--
-    const resume = wake
-    wake = undefined
-    resume?.()
-  })
+  const acks = ackWindow(port, ahead)
   for (const batch of generateRowBatches(options, batchSize)) {
     port.postMessage({ kind: 'batch', batch } satisfies GenerateWorkerMessage)
-    inFlight++
-    if (inFlight >= ahead) await new Promise<void>((resolve) => { wake = resolve })
+    acks.posted()
+    await acks.room()
   }
   port.postMessage({ kind: 'done' } satisfies GenerateWorkerMessage)
-  port.removeAllListeners('message')
+  acks.close()
 }
 
 if (parentPort !== null) {

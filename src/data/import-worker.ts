@@ -5,6 +5,7 @@ import type { RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
+import { ackWindow } from './worker-acks.ts'
 
 export interface ImportWorkerData { path: string, chunkBytes: number, batchSize: number, ahead: number }
 /**
@@ -21,14 +22,7 @@ export type ImportWorkerMessage =
   | { kind: 'error', message: string, json: boolean, notArray: boolean }
 
 async function produce (port: NonNullable<typeof parentPort>, { path, chunkBytes, batchSize, ahead }: ImportWorkerData): Promise<void> {
-  let inFlight = 0
-  let wake: (() => void) | undefined
-  port.on('message', () => {
-    inFlight--
-    const resume = wake
-    wake = undefined
-    resume?.()
-  })
+  const acks = ackWindow(port, ahead)
   const splitter = new JsonArraySplitter()
   const versions = new Map<string, number>()
   let batch: PostedElement[] = []
@@ -43,7 +37,7 @@ async function produce (port: NonNullable<typeof parentPort>, { path, chunkBytes
       bytes += chunk.length
       splitter.push(chunk, add)
       batch = post(batch, bytes)
-      if (inFlight >= ahead) await new Promise<void>((resolve) => { wake = resolve })
+      await acks.room()
     }
     splitter.end()
   } catch (error) {
@@ -52,11 +46,11 @@ async function produce (port: NonNullable<typeof parentPort>, { path, chunkBytes
     throw error
   }
   port.postMessage({ kind: 'done', bytes } satisfies ImportWorkerMessage)
-  port.removeAllListeners('message')
+  acks.close()
 
   function post (elements: PostedElement[], bytesRead: number): PostedElement[] {
     port.postMessage({ kind: 'batch', elements, bytes: bytesRead } satisfies ImportWorkerMessage)
-    inFlight++
+    acks.posted()
     return []
   }
 }
