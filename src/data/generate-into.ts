@@ -5,7 +5,7 @@ import { createRunWriter, RUN_ROW_FIELDS, type RowBatch } from '../db/write-runs
 import { generateRowBatches } from './generate-rows.ts'
 import type { GenerateWorkerData, GenerateWorkerMessage } from './generate-worker.ts'
 import type { GenerateOptions } from './generator.ts'
-import { startDataWorker } from './start-worker.ts'
+import { runDataWorker } from './start-worker.ts'
 
 export interface GenerateIntoOptions extends GenerateOptions {
   /** Keep the data already there (runs with the same ids are replaced); default: replace everything. */
@@ -69,26 +69,12 @@ const BATCHES_AHEAD = 4
 
 async function generateInWorker (options: GenerateOptions, write: (batch: RowBatch) => void): Promise<void> {
   const workerData: GenerateWorkerData = { options: generatorOptions(options), batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD }
-  const worker = startDataWorker('generate-worker', workerData)
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: GenerateWorkerMessage) => {
-        try {
-          if (message.kind === 'batch') {
-            write(message.batch)
-            worker.postMessage('ack')
-          } else if (message.kind === 'done') resolve()
-          else reject(new Error(`generator thread failed: ${message.message}`))
-        } catch (error) {
-          reject(error)
-        }
-      })
-      worker.on('error', reject)
-      worker.on('exit', (code) => { reject(new Error(`generator thread exited with code ${code}`)) })
-    })
-  } finally {
-    await worker.terminate()
-  }
+  await runDataWorker('generate-worker', workerData, 'generator thread', (message: GenerateWorkerMessage) => {
+    if (message.kind === 'error') throw new Error(`generator thread failed: ${message.message}`)
+    if (message.kind === 'done') return true
+    write(message.batch)
+    return false
+  })
 }
 
 /** Only what the generator reads: callbacks cannot cross to another thread. */

@@ -7,7 +7,7 @@ import { bulkSettings } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
-import { startDataWorker } from './start-worker.ts'
+import { runDataWorker } from './start-worker.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
 import type { ImportWorkerData, ImportWorkerMessage, PostedElement } from './import-worker.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'
@@ -159,7 +159,6 @@ const streamFile: Stream = async (path, source, session, progress) => {
 /** A worker thread reads, parses and checks the elements (half the work) while this one checks them against each other and writes. */
 const streamFileInWorker: Stream = async (path, source, session, progress) => {
   const workerData: ImportWorkerData = { path, chunkBytes: CHUNK_BYTES, batchSize: BATCH_SIZE, ahead: BATCHES_AHEAD }
-  const worker = startDataWorker('import-worker', workerData)
   const versions = new Map<number, PipelineVersionRead>()
   const unshare = (posted: PostedElement): CheckedElement => {
     const { run, version, ...element } = posted
@@ -168,29 +167,16 @@ const streamFileInWorker: Stream = async (path, source, session, progress) => {
     versions.set(version, pipelineVersion)
     return { ...element, run: { ...run, pipeline_version: pipelineVersion } }
   }
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: ImportWorkerMessage) => {
-        try {
-          if (message.kind === 'batch') {
-            for (const element of message.elements) session.addChecked(unshare(element), source)
-            progress(message.bytes)
-            worker.postMessage('ack')
-            return
-          }
-          if (message.kind === 'done') progress(message.bytes)
-          else reportFileError(session, source, message.message, message.json, message.notArray)
-          resolve()
-        } catch (error) {
-          reject(error)
-        }
-      })
-      worker.on('error', reject)
-      worker.on('exit', (code) => { reject(new Error(`import thread exited with code ${code}`)) })
-    })
-  } finally {
-    await worker.terminate()
-  }
+  await runDataWorker('import-worker', workerData, 'import thread', (message: ImportWorkerMessage) => {
+    if (message.kind === 'batch') {
+      for (const element of message.elements) session.addChecked(unshare(element), source)
+      progress(message.bytes)
+      return false
+    }
+    if (message.kind === 'done') progress(message.bytes)
+    else reportFileError(session, source, message.message, message.json, message.notArray)
+    return true
+  })
 }
 
 /** A syntax error, or a read error (EIO…): the file's problem too, reported like its content's. */
