@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { INVALID_HTTP_REQUEST } from './errors.ts'
+import { UvicornResponse } from './uvicorn-response.ts'
 
 export interface ServerLimits {
   /** Open connections beyond this are closed as they arrive. */
@@ -43,6 +44,7 @@ export function serverOptions (limits: ServerLimits) {
     requestTimeout: limits.requestTimeout,
     connectionTimeout: Math.max(IDLE_SOCKET_TIMEOUT, limits.keepAliveTimeout + 1_000),
     http: {
+      ServerResponse: UvicornResponse,
       maxHeaderSize: MAX_HEADER_SIZE,
       headersTimeout: limits.headersTimeout,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL
