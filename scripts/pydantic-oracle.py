@@ -200,9 +200,10 @@ def response_cases() -> list[dict[str, Any]]:
 
 
 # --- The OpenAPI document (fastapi/openapi/utils.py get_openapi, then the OpenAPI model's field order) -----------
-# jsonable_encoder(OpenAPI(**output)) re-emits every object in its pydantic model's field declaration order
-# (fastapi/openapi/models.py); with pydantic >= 2.8 the `Union[PathItem, Any]` paths validate as PathItem, so
-# operations and parameters are reordered too. Unknown keys keep their place after the declared ones.
+# jsonable_encoder(OpenAPI(**output)) re-emits the document, the components and every schema in it in their pydantic
+# model's field declaration order (fastapi/openapi/models.py). The path item keeps get_openapi's own order: an
+# operation's summary, operationId, security, parameters, responses; a parameter's name, in, required, schema; the
+# array response schema's type, items, title (test/fixtures/fastapi-oracle holds FastAPI 0.141.1's real bytes).
 SCHEMA_KEYS = [
     '$schema', '$vocabulary', '$id', '$anchor', '$dynamicAnchor', '$ref', '$dynamicRef', '$defs', '$comment', 'allOf',
     'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'prefixItems', 'items', 'contains', 'properties',
@@ -221,12 +222,6 @@ MODEL_KEYS = {
     'OpenAPI': ['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags', 'externalDocs'],
     'Info': ['title', 'summary', 'description', 'termsOfService', 'contact', 'license', 'version'],
     'PathItem': ['$ref', 'summary', 'description', 'get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'servers', 'parameters'],
-    'Operation': ['tags', 'summary', 'description', 'externalDocs', 'operationId', 'parameters', 'requestBody', 'responses',
-                  'callbacks', 'deprecated', 'security', 'servers'],
-    'Parameter': ['description', 'required', 'deprecated', 'style', 'explode', 'allowReserved', 'schema', 'example', 'examples',
-                  'content', 'name', 'in'],
-    'Response': ['description', 'headers', 'content', 'links'],
-    'MediaType': ['schema', 'example', 'examples', 'encoding'],
     'Components': ['schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links',
                    'callbacks', 'pathItems'],
     'HTTPBearer': ['type', 'description', 'scheme', 'bearerFormat'],
@@ -251,18 +246,6 @@ def schema(obj: Any) -> Any:
     return out
 
 
-def media_map(content: dict[str, Any]) -> dict[str, Any]:
-    return {mt: {**ordered(m, MODEL_KEYS['MediaType']), 'schema': schema(m['schema'])} for mt, m in content.items()}
-
-
-def operation(op: dict[str, Any]) -> dict[str, Any]:
-    out = ordered(op, MODEL_KEYS['Operation'])
-    out['parameters'] = [{**ordered(p, MODEL_KEYS['Parameter']), 'schema': schema(p['schema'])} for p in op['parameters']]
-    out['responses'] = {code: {**ordered(r, MODEL_KEYS['Response']), 'content': media_map(r['content'])}
-                        for code, r in op['responses'].items()}
-    return out
-
-
 def param_schema(annotation: Any, alias: str) -> dict[str, Any]:
     """fastapi._compat get_schema_from_model_field: pydantic's validation schema plus a title from the alias."""
     generated = GenerateJsonSchema(ref_template=REF_TEMPLATE).generate(TypeAdapter(annotation).core_schema, mode='validation')
@@ -276,8 +259,8 @@ def openapi_document(version: str) -> dict[str, Any]:
     generator = GenerateJsonSchema(ref_template=REF_TEMPLATE)
     mapping, definitions = generator.generate_definitions(
         inputs=[(response_alias, 'serialization', TypeAdapter(list[RunRead]).core_schema)])
-    response_schema = dict(mapping[(response_alias, 'serialization')])
-    response_schema['title'] = response_alias.title().replace('_', ' ')
+    generated = mapping[(response_alias, 'serialization')]
+    response_schema = {'type': generated['type'], 'items': generated['items'], 'title': response_alias.title().replace('_', ' ')}
     # fastapi/openapi/utils.py validation_error_definition (with input/ctx since 0.128.1) and its wrapper.
     definitions['ValidationError'] = {
         'title': 'ValidationError', 'type': 'object',
@@ -299,9 +282,9 @@ def openapi_document(version: str) -> dict[str, Any]:
         'operationId': unique_id,
         'security': [{'HTTPBearer': []}],
         'parameters': [
-            {'name': 'pipeline_id', 'in': 'path', 'required': True, 'schema': param_schema(UUID, 'pipeline_id')},
-            {'name': 'version_id', 'in': 'query', 'required': False, 'schema': param_schema(Optional[UUID], 'version_id')},
-            {'name': 'Api-key', 'in': 'header', 'required': False, 'schema': param_schema(Optional[str], 'Api-key')},
+            {'name': 'pipeline_id', 'in': 'path', 'required': True, 'schema': schema(param_schema(UUID, 'pipeline_id'))},
+            {'name': 'version_id', 'in': 'query', 'required': False, 'schema': schema(param_schema(Optional[UUID], 'version_id'))},
+            {'name': 'Api-key', 'in': 'header', 'required': False, 'schema': schema(param_schema(Optional[str], 'Api-key'))},
         ],
         'responses': {
             '200': {'description': 'Successful Response', 'content': {'application/json': {'schema': response_schema}}},
@@ -316,7 +299,7 @@ def openapi_document(version: str) -> dict[str, Any]:
     document = {
         'openapi': '3.1.0',
         'info': ordered({'title': 'Pipelines API', 'version': version}, MODEL_KEYS['Info']),
-        'paths': {'/pipelines/{pipeline_id}/runs/': ordered({'get': operation(get)}, MODEL_KEYS['PathItem'])},
+        'paths': {'/pipelines/{pipeline_id}/runs/': ordered({'get': get}, MODEL_KEYS['PathItem'])},
         'components': ordered(components, MODEL_KEYS['Components']),
     }
     return ordered(document, MODEL_KEYS['OpenAPI'])

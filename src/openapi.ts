@@ -63,10 +63,10 @@ function components (): Json {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
-// Parameters and the operation are written in the field order of FastAPI's Parameter and Operation models
-// (ParameterBase fields before name/in; security after responses), which is what jsonable_encoder emits.
+// The path item is written as get_openapi builds it (FastAPI does not re-order it by its models): an operation's
+// keys summary, operationId, security, parameters, responses; a parameter's name, in, required, schema.
 function parameter (name: string, location: string, required: boolean, schema: Json): Json {
-  return { required, schema, name, in: location }
+  return { name, in: location, required, schema }
 }
 
 const nullable = (schema: Json): Json[] => [schema, { type: 'null' }]
@@ -80,6 +80,7 @@ export function buildOpenApiDocument (version: string): Json {
         get: {
           summary: 'Get Runs',
           operationId: OPERATION_ID,
+          security: [{ HTTPBearer: [] }],
           parameters: [
             parameter('pipeline_id', 'path', true, { type: 'string', format: 'uuid', title: 'Pipeline Id' }),
             parameter('version_id', 'query', false, { anyOf: nullable({ type: 'string', format: 'uuid' }), title: 'Version Id' }),
@@ -90,7 +91,7 @@ export function buildOpenApiDocument (version: string): Json {
               description: 'Successful Response',
               content: {
                 'application/json': {
-                  schema: { items: { $ref: `${COMPONENTS}RunRead` }, type: 'array', title: 'Response Get Runs Pipelines  Pipeline Id  Runs  Get' }
+                  schema: { type: 'array', items: { $ref: `${COMPONENTS}RunRead` }, title: 'Response Get Runs Pipelines  Pipeline Id  Runs  Get' }
                 }
               }
             },
@@ -98,8 +99,7 @@ export function buildOpenApiDocument (version: string): Json {
               description: 'Validation Error',
               content: { 'application/json': { schema: { $ref: `${COMPONENTS}HTTPValidationError` } } }
             }
-          },
-          security: [{ HTTPBearer: [] }]
+          }
         }
       }
     },

@@ -1,16 +1,35 @@
-// The OpenAPI document: what FastAPI 0.141 + pydantic 2.13 generate (oracle fixture), and no drift from openapi/openapi.json.
+// The OpenAPI document: byte for byte what FastAPI 0.141.1 served (recorded), and no drift from openapi/openapi.json.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildOpenApiDocument, toFastApiSchema } from '../src/openapi.ts'
 import { RunRead } from '../src/schemas/runs.ts'
 import { PACKAGE_VERSION } from '../src/version.ts'
-import { readJson, ROOT } from './helpers.ts'
+import { readJson, ROOT, testApp } from './helpers.ts'
 
 const ORACLE = 'test/fixtures/pydantic/openapi.json'
+// What FastAPI 0.141.1 served at GET /openapi.json, byte for byte (test/fixtures/fastapi-oracle/README.md).
+const RECORDED = readFileSync(join(ROOT, 'test/fixtures/fastapi-oracle/fastapi-0.141.1-openapi.json'), 'utf8')
+const RECORDED_VERSION = (JSON.parse(RECORDED) as { info: { version: string } }).info.version
 
 describe('buildOpenApiDocument', () => {
   const document = buildOpenApiDocument(PACKAGE_VERSION)
+
+  it('is, byte for byte, the document FastAPI 0.141.1 served', () => {
+    expect(JSON.stringify(buildOpenApiDocument(RECORDED_VERSION))).toBe(RECORDED)
+  })
+
+  it('is served at /openapi.json compact, byte for byte as FastAPI 0.141.1 served it', async () => {
+    const app = await testApp()
+    const response = await app.inject({ method: 'GET', url: '/openapi.json' })
+    expect(response.headers['content-type']).toBe('application/json')
+    expect(JSON.stringify(JSON.parse(response.body).info)).toBe(JSON.stringify({ title: 'Pipelines API', version: PACKAGE_VERSION }))
+    expect(response.body).toBe(RECORDED.replace(`"version":"${RECORDED_VERSION}"`, `"version":"${PACKAGE_VERSION}"`))
+  })
+
+  it('is what scripts/pydantic-oracle.py rebuilds from pydantic, which holds it to FastAPI 0.141.1\'s bytes too', () => {
+    expect(JSON.stringify(readJson(ORACLE))).toBe(RECORDED)
+  })
 
   it('is, key for key and in the same order, what FastAPI would serve (scripts/pydantic-oracle.py)', () => {
     const oracle = readJson<{ info: { version: string } }>(ORACLE)
