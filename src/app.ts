@@ -9,7 +9,7 @@ import { errors, sendError } from './errors.ts'
 import { answerClientError, configureServer, serverOptions } from './http-server.ts'
 import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
-import { createFallback } from './routes/fallback.ts'
+import { createStarletteRouter, type StarletteRoutes } from './routes/starlette-router.ts'
 import { createRunsHandler } from './routes/runs.ts'
 import { createRunQueries } from './queries/runs.ts'
 import { createRunsCache } from './queries/runs-cache.ts'
@@ -32,8 +32,6 @@ export const REDACTED_HEADERS = [
   'req.headers["x-admin-token"]'
 ]
 
-const RUNS_ROUTE = '/pipelines/:pipeline_id/runs/'
-
 export async function buildApp ({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   // The injector's random generator is loaded only when faults are on.
   const faults = faultsEnabled(config.faults) ? (await import('./faults/inject.ts')).createFaultInjector(config.faults) : undefined
@@ -47,7 +45,8 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     faults,
     closing: closing.signal
   })
-  const fallback = createFallback(handleRuns)
+  const routes: StarletteRoutes = { runs: handleRuns }
+  const route = createStarletteRouter(routes)
   const cors = config.corsOrigins === false ? undefined : createCorsPolicy(config.corsOrigins)
 
   const app = Fastify({
@@ -58,13 +57,12 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     exposeHeadRoutes: false,
     // While closing, requests already on open connections are still served (with connection: close), not 503'd.
     return503OnClosing: false,
-    // Routing decisions (404/405/307) follow Starlette on the raw URL, so a URL Fastify's router gives up on
-    // (one it cannot decode, a parameter over its length limit) goes to the same fallback; CORS preflights come
-    // first there too, as CORSMiddleware wraps the router.
+    // A URL Fastify's router gives up on (one it cannot decode) skips the hooks: it goes to the Starlette router
+    // here, after the CORS preflight check, as CORSMiddleware wraps the router.
     frameworkErrors: (error, request, reply) => {
-      request.log.debug({ err: error }, 'router error, answered by the Starlette fallback')
+      request.log.debug({ err: error }, 'router error, answered by the Starlette router')
       if (cors !== undefined && answerPreflight(cors, request, reply)) return reply
-      return fallback(request, reply)
+      return route(request, reply)
     }
   })
   configureServer(app, config.limits)
@@ -75,17 +73,18 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   const journal = config.adminToken === undefined ? undefined : createJournal(config.journalSize)
   if (journal !== undefined) recordRequests(app, journal)
 
-  app.setNotFoundHandler(fallback)
-  // Starlette answers unrouted requests before it reads a body; Fastify would read and parse one first.
+  // Every request Fastify's router does not own (the contract's paths included) is answered here, by the Starlette
+  // router, before any body is read (as Starlette does); the hook completes once the answer is sent, so Fastify's
+  // not-found handler never runs for it. Synchronous for every other request: a deferred hook would let Node act on
+  // the next pipelined request (a CONNECT, say) before this one is answered.
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.is404) fallback(request, reply)
-    done()
+    if (!request.is404) return done()
+    const answer = route(request, reply)
+    if (answer instanceof Promise) answer.then(() => done(), done)
+    else done()
   })
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
-    // Starlette routes before anyone reads a body, so a body Fastify could not parse (bad JSON, unknown
-    // content type, too large) must not change the contract's answer (405, 404, 307 or the endpoint's own).
-    if (status < 500 && (request.is404 || request.routeOptions.url === RUNS_ROUTE)) return fallback(request, reply)
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error')
       return sendError(reply, errors.internal)
@@ -94,7 +93,6 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     return sendError(reply, { status, body: Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? 'Error' })) })
   })
 
-  app.get(RUNS_ROUTE, (request, reply) => fallback(request, reply))
   registerHealth(app, { db })
   // Off without an admin token: its paths then answer 404 like any unknown path. Loaded only then, as its body
   // validation loads TypeBox's compiler.
@@ -103,6 +101,6 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
     await app.register(adminRoutes, { db, adminToken: config.adminToken, bodyLimit: config.adminBodyLimit, readOnly: config.readOnly })
   }
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
-  registerDocs(app, { notFound: fallback })
+  routes.static = registerDocs(app, { notFound: route })
   return app
 }

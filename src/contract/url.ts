@@ -29,11 +29,16 @@ export interface SplitUrl {
   query: string
 }
 
-/** Splits a raw request target into its decoded path and raw query string. */
+/**
+ * Splits a raw request target into its decoded path and raw query string. A `#fragment` is dropped, as uvicorn's
+ * httptools parser (parse_url) leaves it out of both.
+ */
 export function splitUrl (rawUrl: string): SplitUrl {
-  const mark = rawUrl.indexOf('?')
-  const rawPath = mark === -1 ? rawUrl : rawUrl.slice(0, mark)
-  return { path: unquote(rawPath), query: mark === -1 ? '' : rawUrl.slice(mark + 1) }
+  const hash = rawUrl.indexOf('#')
+  const target = hash === -1 ? rawUrl : rawUrl.slice(0, hash)
+  const mark = target.indexOf('?')
+  const rawPath = mark === -1 ? target : target.slice(0, mark)
+  return { path: unquote(rawPath), query: mark === -1 ? '' : target.slice(mark + 1) }
 }
 
 /** The last value of `name` in the query, as parse_qsl decodes it ('+' is a space); undefined when absent. */

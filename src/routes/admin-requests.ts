@@ -14,7 +14,7 @@ export interface JournalOptions {
   adminToken: string
 }
 
-/** Call before any route is added, so the hook sees every request, the fallback's included. */
+/** Call before any route is added, so the hook sees every request, the Starlette router's included. */
 export function recordRequests (app: FastifyInstance, journal: Journal): void {
   if (journal.capacity === 0) return
   app.addHook('onResponse', async (request, reply) => {

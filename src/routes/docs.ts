@@ -1,7 +1,8 @@
 // GET /openapi.json (the committed contract document) and GET /docs (Swagger UI served from the package, no CDN).
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest, LightMyRequestResponse } from 'fastify'
-import { sendJson } from '../errors.ts'
+import { errors, sendError, sendJson } from '../errors.ts'
+import type { StaticHandler } from './starlette-router.ts'
 
 // test/openapi.test.ts keeps this file equal to what buildOpenApiDocument makes from the TypeBox schemas, so the
 // server reads it instead of loading TypeBox at start. The path holds from src/routes/ and dist/routes/ alike.
@@ -12,20 +13,21 @@ export interface DocsOptions {
   notFound: (request: FastifyRequest, reply: FastifyReply) => unknown
 }
 
-export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): void {
+/** Registers the documentation routes; returns their handler for the router (paths Fastify's router does not take). */
+export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): StaticHandler {
   const body = Buffer.from(JSON.stringify(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'))))
   app.route({ method: ['GET', 'HEAD'], url: '/openapi.json', handler: (_request, reply) => sendJson(reply, body) })
 
   // Swagger UI's plugins cost a third of the start-up, so they live in their own Fastify instance, built on the
   // first /docs request; its answers are copied onto this app's replies, so this app's hooks (CORS, logs) still apply.
   let ui: Promise<FastifyInstance> | undefined
-  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+  const forward = async (request: FastifyRequest, reply: FastifyReply, url = request.raw.url, orElse = notFound) => {
     ui ??= import('./docs-ui.ts').then(async ({ buildDocsUi }) => await buildDocsUi(body)).catch((error: unknown) => {
       ui = undefined // the next request tries again
       throw error
     })
-    const answer = await (await ui).inject({ method: request.method as 'GET', url: request.raw.url, headers: forwardedHeaders(request) })
-    if (answer.statusCode === 404) return notFound(request, reply)
+    const answer = await (await ui).inject({ method: request.method as 'GET', url, headers: forwardedHeaders(request) })
+    if (answer.statusCode === 404) return orElse(request, reply)
     // An empty Buffer would get a content-type the Swagger UI did not send (its redirects have none).
     const payload = answer.rawPayload.length === 0 ? undefined : answer.rawPayload
     return reply.code(answer.statusCode).headers(copiedHeaders(answer, request.method)).send(payload)
@@ -33,6 +35,9 @@ export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): 
   app.get('/docs', forward)
   app.route({ method: ['GET', 'HEAD'], url: '/docs/*', handler: forward })
   app.addHook('onClose', async () => { if (ui !== undefined) await (await ui).close() })
+  return async (request, reply, { path, query }) => path === '/openapi.json'
+    ? sendJson(reply, body)
+    : await forward(request, reply, query === '' ? path : `${path}?${query}`, (_request, answer) => sendError(answer, errors.notFound))
 }
 
 // The Swagger UI reads no body, and light-my-request sends none.

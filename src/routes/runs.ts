@@ -40,7 +40,7 @@ interface CheckedIds {
 
 export function createRunsHandler (deps: RunsRouteDeps): RunsHandler {
   const profile = deps.profile ?? compatProfile()
-  // Without a delay the answer is sent synchronously: no promise on the hot path.
+  // Without a delay the answer starts in the same turn (no timer); errors are sent synchronously, the 200 once runsBody settles.
   const after = (ms: number | undefined, then: () => FastifyReply | Promise<FastifyReply>): FastifyReply | Promise<FastifyReply> =>
     ms === undefined || ms <= 0 ? then() : waitFor(ms, deps.closing).then(then)
 

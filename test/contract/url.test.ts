@@ -33,4 +33,11 @@ describe('splitUrl', () => {
     expect(splitUrl('/p/a%20b?x=%20&y')).toEqual({ path: '/p/a b', query: 'x=%20&y' })
     expect(splitUrl('/p?')).toEqual({ path: '/p', query: '' })
   })
+
+  it('drops a #fragment from the path and the query, as httptools parse_url does', () => {
+    expect(splitUrl('/p/runs/#x')).toEqual({ path: '/p/runs/', query: '' })
+    expect(splitUrl('/p?version_id=a#b?c')).toEqual({ path: '/p', query: 'version_id=a' })
+    expect(splitUrl('/p#x?version_id=a')).toEqual({ path: '/p', query: '' })
+    expect(splitUrl('/p%23x')).toEqual({ path: '/p#x', query: '' })
+  })
 })

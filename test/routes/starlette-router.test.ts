@@ -133,4 +133,30 @@ describe('raw requests on the socket', () => {
     expect(head(response)).toContain('\r\ncontent-length: 31')
     expect(response.endsWith('\r\n\r\n')).toBe(true)
   })
+
+  const AUTH_LINE = `Authorization: ${AUTH.authorization}\r\n`
+  const get = async (target: string) => await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: h\r\n${AUTH_LINE}Connection: close\r\n\r\n`)
+
+  it('routes a target with a #fragment as if it were absent (httptools drops it), query included', async () => {
+    const plain = await get(`/pipelines/${FIXTURE.pipeline1}/runs/?version_id=${FIXTURE.version1a}`)
+    expect(plain).toMatch(/^HTTP\/1\.1 200 /)
+    expect((await get(`/pipelines/${FIXTURE.pipeline1}/runs/?version_id=${FIXTURE.version1a}#x?version_id=y`)).split('\r\n\r\n')[1])
+      .toBe(plain.split('\r\n\r\n')[1])
+    expect(await get('/pipelines/not-a-uuid/runs/?version_id=a#b')).toContain('"input":"a"')
+    const redirect = await get(`/pipelines/${FIXTURE.pipeline1}/runs?a=1#frag`)
+    expect(redirect).toMatch(/^HTTP\/1\.1 307 /)
+    expect(head(redirect)).toContain(`\r\nlocation: http://h/pipelines/${FIXTURE.pipeline1}/runs/?a=1\r\n`)
+    expect(await get('/pipelines/abc/runs/#x')).toMatch(/^HTTP\/1\.1 422 /)
+    expect(await get('/nowhere#/openapi.json')).toMatch(/^HTTP\/1\.1 404 /)
+  })
+
+  it('serves the documentation paths Starlette matches with a final newline (Python\'s $)', async () => {
+    const document = await get('/openapi.json')
+    expect(document).toMatch(/^HTTP\/1\.1 200 /)
+    expect((await get('/openapi.json%0A')).split('\r\n\r\n')[1]).toBe(document.split('\r\n\r\n')[1])
+    const docs = await get('/docs%0A')
+    expect(docs).toMatch(/^HTTP\/1\.1 200 /)
+    expect(head(docs)).toContain('content-type: text/html')
+    expect(await get('/openapi.json%0A%0A')).toMatch(/^HTTP\/1\.1 404 /)
+  })
 })
