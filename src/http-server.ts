@@ -74,6 +74,10 @@ export function answerClientError (this: FastifyInstance, error: NodeJS.ErrnoExc
 export function configureServer (app: FastifyInstance, limits: ServerLimits): void {
   const server = app.server as Server
   server.maxConnections = limits.maxConnections
+  // A client that sends its request and then ends its side (FIN) still gets every answer, as from uvicorn; Node
+  // would otherwise abort the request and end the socket before a delayed answer is written. The connection
+  // closes once the last answer is written.
+  Object.assign(server, { httpAllowHalfOpen: true })
   server.on('drop', (peer?: { remoteAddress?: string }) => {
     app.log.warn({ remoteAddress: peer?.remoteAddress }, `connection refused: ${limits.maxConnections} connections open (--max-connections)`)
   })

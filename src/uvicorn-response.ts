@@ -99,6 +99,11 @@ export class UvicornResponse<Request extends IncomingMessage = IncomingMessage> 
     // Without a connection header Node keeps or closes the connection as the request asked, and writes none itself.
     if (!head.some(([name]) => name === 'connection')) this.removeHeader('connection')
     const flat = head.flat()
-    return reason === undefined ? super.writeHead(statusCode, flat) : super.writeHead(statusCode, reason, flat)
+    // `_last` (close after this answer) is already set when the client ended its side; writing the head would reset it.
+    const last = (this as unknown as { _last: boolean })._last
+    if (reason === undefined) super.writeHead(statusCode, flat)
+    else super.writeHead(statusCode, reason, flat)
+    if (last) (this as unknown as { _last: boolean })._last = true
+    return this
   }
 }
