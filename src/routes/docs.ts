@@ -26,7 +26,9 @@ export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): 
       ui = undefined // the next request tries again
       throw error
     })
-    const answer = await (await ui).inject({ method: request.method as 'GET', url, headers: forwardedHeaders(request) })
+    // Starlette answers HEAD on a GET route with the GET answer's headers; Node then sends no body.
+    const method = request.method === 'HEAD' ? 'GET' : request.method as 'GET'
+    const answer = await (await ui).inject({ method, url, headers: forwardedHeaders(request) })
     if (answer.statusCode === 404) return orElse(request, reply)
     // An empty Buffer would get a content-type the Swagger UI did not send (its redirects have none).
     const payload = answer.rawPayload.length === 0 ? undefined : answer.rawPayload
