@@ -39,10 +39,6 @@ export const errors = {
   internal: { status: 500, body: Buffer.from('Internal Server Error'), headers: { 'content-type': 'text/plain; charset=utf-8' } }
 } satisfies Record<string, ContractError>
 
-// uvicorn answers a request it cannot parse (bad request line, raw non-ASCII in the target) before the app sees it.
-export const INVALID_HTTP_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n' +
-  'connection: close\r\ncontent-length: 30\r\n\r\nInvalid HTTP request received.', 'latin1')
-
 export interface UuidProblem {
   loc: readonly ['path' | 'query', string]
   input: string

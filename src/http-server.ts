@@ -5,8 +5,7 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
-import { INVALID_HTTP_REQUEST } from './errors.ts'
-import { UvicornResponse } from './uvicorn-response.ts'
+import { invalidHttpRequest, UvicornResponse } from './uvicorn-response.ts'
 
 export interface ServerLimits {
   /** Open connections beyond this are closed as they arrive. */
@@ -64,7 +63,7 @@ export function answerClientError (this: FastifyInstance, error: NodeJS.ErrnoExc
     socket.destroy()
     return
   }
-  socket.end(INVALID_HTTP_REQUEST)
+  socket.end(invalidHttpRequest())
 }
 
 /**

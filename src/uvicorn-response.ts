@@ -57,6 +57,18 @@ export function uvicornHead (headers: HeaderList, { close, mayHaveBody }: HeadOp
   return head
 }
 
+const INVALID_REQUEST_TEXT = 'Invalid HTTP request received.'
+
+/**
+ * uvicorn's own answer to a request its parser rejects (bad request line, raw non-ASCII in the target), written
+ * before any app sees it: its default headers (date, server), then content-type, content-length, connection: close.
+ */
+export function invalidHttpRequest (): Buffer {
+  return Buffer.from(`HTTP/1.1 400 Bad Request\r\ndate: ${httpDate()}\r\nserver: uvicorn\r\n` +
+    `content-type: text/plain; charset=utf-8\r\ncontent-length: ${INVALID_REQUEST_TEXT.length}\r\nconnection: close\r\n\r\n` +
+    INVALID_REQUEST_TEXT, 'latin1')
+}
+
 /** uvicorn answers `connection: close` when the request carried exactly that header (its CLOSE_HEADER check). */
 export function requestAsksClose (rawHeaders: readonly string[]): boolean {
   for (let i = 0; i < rawHeaders.length; i += 2) {

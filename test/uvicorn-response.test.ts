@@ -70,6 +70,12 @@ describe('on a real socket', () => {
     expect(head(answer)).toEqual(['date', 'server', 'www-authenticate', 'content-length', 'content-type', 'access-control-allow-origin', 'vary', 'connection'])
   })
 
+  it('answers a request line the parser rejects with uvicorn\'s own 400, byte for byte', async () => {
+    const answer = await rawExchange(port, 'GET /pipelines/caf\xc3\xa9/runs/ HTTP/1.1\r\nHost: h\r\n\r\n')
+    expect(answer).toBe(`HTTP/1.1 400 Bad Request\r\ndate: ${/date: ([^\r]+)/.exec(answer)?.[1] ?? ''}\r\nserver: uvicorn\r\n` +
+      'content-type: text/plain; charset=utf-8\r\ncontent-length: 30\r\nconnection: close\r\n\r\nInvalid HTTP request received.')
+  })
+
   it('writes the 307 as RedirectResponse: content-length 0 then location, no content-type', async () => {
     const answer = await rawExchange(port, 'HEAD /pipelines/x/runs HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
     expect(answer).toBe(`HTTP/1.1 307 Temporary Redirect\r\ndate: ${/date: ([^\r]+)/.exec(answer)?.[1] ?? ''}\r\nserver: uvicorn\r\n` +
