@@ -1,6 +1,7 @@
 // CORS as Starlette's CORSMiddleware answers it, configured like allow_methods=['*'], allow_headers=['*'], no credentials.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { firstHeader } from './contract/headers.ts'
+import { appendHeader } from './uvicorn-response.ts'
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']
 const MAX_AGE = '600'
@@ -87,9 +88,10 @@ export function answerPreflight (policy: CorsPolicy, request: FastifyRequest, re
   return true
 }
 
+// CORSMiddleware sets these on the response the app built, so they come after its content-type.
 function addResponseHeaders (policy: CorsPolicy, request: FastifyRequest, reply: FastifyReply): void {
   for (const [name, value] of Object.entries(policy.responseHeaders(request.raw.rawHeaders))) {
     const existing = name === 'vary' ? reply.getHeader('vary') : undefined
-    reply.header(name, existing === undefined ? value : `${String(existing)}, ${value}`)
+    appendHeader(reply, name, existing === undefined ? value : `${String(existing)}, ${value}`)
   }
 }

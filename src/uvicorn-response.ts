@@ -4,9 +4,9 @@ import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type Out
 export type HeaderList = Array<[name: string, value: string]>
 
 // Starlette's Response writes the headers it was given, then content-length and content-type; what is set on the
-// response afterwards (RedirectResponse's location, CORSMiddleware's headers) is appended after them.
+// response afterwards (RedirectResponse's location, CORSMiddleware's headers on a normal answer) is appended after
+// them: those are set with appendHeader.
 const BODY_HEADERS = ['content-length', 'content-type']
-const isAppendedLater = (name: string) => name === 'location' || name === 'vary' || name.startsWith('access-control-')
 // uvicorn writes these itself; whatever else set them is replaced.
 const CONNECTION_HEADERS = new Set(['date', 'server', 'connection', 'keep-alive'])
 
@@ -15,6 +15,8 @@ export interface HeadOptions {
   close: boolean
   /** uvicorn adds `transfer-encoding: chunked` when a body may follow and its length is not given. */
   mayHaveBody: boolean
+  /** Headers set after the response was built (lowercase names), written after content-type. */
+  appended?: ReadonlySet<string>
 }
 
 let cachedDate = ''
@@ -34,7 +36,7 @@ export function httpDate (now = Date.now()): string {
  * uvicorn's head for `headers` (names lowercased): date, server, the response's own headers, content-length,
  * content-type, headers set after the response was built, then connection: close and transfer-encoding as uvicorn adds them.
  */
-export function uvicornHead (headers: HeaderList, { close, mayHaveBody }: HeadOptions): HeaderList {
+export function uvicornHead (headers: HeaderList, { close, mayHaveBody, appended }: HeadOptions): HeaderList {
   const own: HeaderList = []
   const body: HeaderList = []
   const later: HeaderList = []
@@ -46,7 +48,7 @@ export function uvicornHead (headers: HeaderList, { close, mayHaveBody }: HeadOp
       continue
     }
     if (BODY_HEADERS.includes(name)) body.push([name, value])
-    else if (isAppendedLater(name)) later.push([name, value])
+    else if (appended?.has(name) === true) later.push([name, value])
     else own.push([name, value])
   }
   body.sort(([a], [b]) => BODY_HEADERS.indexOf(a) - BODY_HEADERS.indexOf(b))
@@ -93,6 +95,9 @@ function headerList (headers: OutgoingHttpHeaders | readonly OutgoingHttpHeader[
  * `Keep-Alive` are never written; every head, whoever writes it (Fastify or a raw listener), goes through uvicornHead.
  */
 export class UvicornResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  /** Names of headers set after the response was built (see appendHeader). */
+  readonly appended = new Set<string>()
+
   constructor (request: Request) {
     super(request)
     this.sendDate = false
@@ -106,6 +111,7 @@ export class UvicornResponse<Request extends IncomingMessage = IncomingMessage> 
     const method = this.req.method
     const head = uvicornHead(headers, {
       close: requestAsksClose(this.req.rawHeaders),
+      appended: this.appended,
       mayHaveBody: method !== 'HEAD' && statusCode >= 200 && statusCode !== 204 && statusCode !== 304
     })
     // Without a connection header Node keeps or closes the connection as the request asked, and writes none itself.
@@ -118,4 +124,20 @@ export class UvicornResponse<Request extends IncomingMessage = IncomingMessage> 
     if (last) (this as unknown as { _last: boolean })._last = true
     return this
   }
+}
+
+interface HeaderTarget {
+  raw: unknown
+  getHeader: (name: string) => unknown
+  header: (name: string, value: string) => unknown
+}
+
+/**
+ * Sets a header as Starlette does on a response already built (MutableHeaders): a new one is written after
+ * content-type, one already set keeps its place.
+ */
+export function appendHeader (reply: HeaderTarget, name: string, value: string): void {
+  const lower = name.toLowerCase()
+  if (reply.getHeader(lower) === undefined && reply.raw instanceof UvicornResponse) reply.raw.appended.add(lower)
+  reply.header(lower, value)
 }

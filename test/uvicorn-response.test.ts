@@ -14,10 +14,14 @@ describe('uvicornHead', () => {
   })
 
   it('puts what Starlette sets after building the response (location, CORS) after content-length and content-type', () => {
-    expect(names(uvicornHead([['location', 'http://h/p/'], ['content-length', '0']], KEEP))).toEqual(['date', 'server', 'content-length', 'location'])
-    const head = uvicornHead([['content-type', 'application/json'], ['preference-applied', 'delay=5'], ['access-control-allow-origin', 'http://a'],
-      ['vary', 'Origin'], ['content-length', '2']], KEEP)
-    expect(names(head)).toEqual(['date', 'server', 'preference-applied', 'content-length', 'content-type', 'access-control-allow-origin', 'vary'])
+    const appended = new Set(['location'])
+    expect(names(uvicornHead([['location', 'http://h/p/'], ['content-length', '0']], { ...KEEP, appended }))).toEqual(['date', 'server', 'content-length', 'location'])
+    const headers: Array<[string, string]> = [['content-type', 'application/json'], ['preference-applied', 'delay=5'],
+      ['access-control-allow-origin', 'http://a'], ['vary', 'Origin'], ['content-length', '2']]
+    expect(names(uvicornHead(headers, { ...KEEP, appended: new Set(['access-control-allow-origin', 'vary']) })))
+      .toEqual(['date', 'server', 'preference-applied', 'content-length', 'content-type', 'access-control-allow-origin', 'vary'])
+    expect(names(uvicornHead(headers, KEEP)))
+      .toEqual(['date', 'server', 'preference-applied', 'access-control-allow-origin', 'vary', 'content-length', 'content-type'])
   })
 
   it('replaces Node\'s own date, connection and keep-alive, and says connection: close last when the connection closes', () => {
@@ -74,6 +78,14 @@ describe('on a real socket', () => {
     const answer = await rawExchange(port, 'GET /pipelines/caf\xc3\xa9/runs/ HTTP/1.1\r\nHost: h\r\n\r\n')
     expect(answer).toBe(`HTTP/1.1 400 Bad Request\r\ndate: ${/date: ([^\r]+)/.exec(answer)?.[1] ?? ''}\r\nserver: uvicorn\r\n` +
       'content-type: text/plain; charset=utf-8\r\ncontent-length: 30\r\nconnection: close\r\n\r\nInvalid HTTP request received.')
+  })
+
+  it('writes a preflight\'s CORS headers before content-length, as the headers PlainTextResponse was built with', async () => {
+    const answer = await rawExchange(port, `OPTIONS ${RUNS} HTTP/1.1\r\nHost: h\r\nOrigin: http://a.example\r\n` +
+      'Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    expect(head(answer)).toEqual(['date', 'server', 'vary', 'access-control-allow-methods', 'access-control-max-age',
+      'access-control-allow-origin', 'content-length', 'content-type', 'connection'])
   })
 
   it('writes the 307 as RedirectResponse: content-length 0 then location, no content-type', async () => {

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { quoteLocation, splitUrl } from '../contract/url.ts'
 import { errors, sendError } from '../errors.ts'
+import { appendHeader } from '../uvicorn-response.ts'
 import type { RunsHandler } from './runs.ts'
 
 export type RouteMatch =
@@ -66,7 +67,8 @@ export function createStarletteRouter (routes: StarletteRoutes) {
 function redirect (request: FastifyRequest, reply: FastifyReply, path: string, query: string): FastifyReply {
   const url = `http://${hostOf(request)}${path}${query === '' ? '' : `?${query}`}`
   // Starlette's RedirectResponse: empty body, content-length 0 (HEAD included), no content-type.
-  return reply.code(307).header('location', quoteLocation(url)).header('content-length', '0').send()
+  appendHeader(reply, 'location', quoteLocation(url))
+  return reply.code(307).header('content-length', '0').send()
 }
 
 // Starlette's URL(scope=...): the Host header, else the server address with the port left out when it is 80.
