@@ -60,6 +60,22 @@ describe('runs.tail_json', () => {
     expect(served?.run_steps[0]).toMatchObject({ started_at: '1970-01-01T00:00:00.000001Z', finished_at: '1970-01-01T00:00:02.000001Z' })
   })
 
+  it('stays equal to its definition as run steps come in one at a time, at the end, in the middle and first', () => {
+    const db = seededDb()
+    const [run] = fixtureRuns().filter((r) => r.run_steps.length > 2) as [RunRead]
+    const steps = db.prepare('SELECT * FROM run_steps WHERE run_id = ? ORDER BY position').all(run.id) as Array<Record<string, unknown>>
+    db.prepare('DELETE FROM run_steps WHERE run_id = ?').run(run.id)
+    expect(staleTails(db)).toEqual([])
+    const insert = db.prepare(`INSERT INTO run_steps (run_id, position, name, run_name, status, started_at, finished_at)
+      VALUES (@run_id, @position, @name, @run_name, @status, @started_at, @finished_at)`)
+    for (const index of [1, 2, 0, ...steps.keys()].filter((i, at, all) => i < steps.length && all.indexOf(i) === at)) {
+      insert.run(steps[index])
+      expect(staleTails(db)).toEqual([])
+    }
+    const served = (JSON.parse(createRunQueries(db).listRunsJson(run.pipeline_version.pipeline_id)) as RunRead[]).find((r) => r.id === run.id)
+    expect(served?.run_steps).toEqual(run.run_steps)
+  })
+
   it('is rendered by SQL for a run inserted without one', () => {
     const db = seededDb()
     const [run] = fixtureRuns() as [RunRead]

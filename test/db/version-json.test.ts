@@ -46,6 +46,25 @@ describe('pipeline_versions.json', () => {
     expect(storedVersion(db, FIXTURE.version1a).steps.map((s) => s.name)).toEqual(['only-step'])
   })
 
+  it('stays equal to its definition as steps come in one at a time, at the end, in the middle and first', () => {
+    const db = seededDb()
+    const version = db.prepare('SELECT id, created_at FROM pipeline_versions WHERE id = ?').get(FIXTURE.version1a) as { id: string, created_at: number }
+    const steps = db.prepare('SELECT * FROM steps WHERE version_id = ? ORDER BY position').all(version.id) as Array<Record<string, unknown>>
+    db.prepare('DELETE FROM steps WHERE version_id = ?').run(version.id)
+    expect(storedVersion(db, version.id).steps).toEqual([])
+    const insert = db.prepare(`INSERT INTO steps (id, version_id, position, name, query_type, query, input_datasets, output_datasets, job_type, created_at)
+      VALUES (@id, @version_id, @position, @name, @query_type, @query, @input_datasets, @output_datasets, @job_type, @created_at)`)
+    const order = [1, 2, 0, ...steps.keys()].filter((index, at, all) => index < steps.length && all.indexOf(index) === at)
+    for (const index of order) {
+      insert.run(steps[index])
+      expect(staleVersions(db)).toEqual([])
+    }
+    expect(storedVersion(db, version.id).steps.map((s) => s.id)).toEqual(steps.map((s) => s.id))
+    insert.run({ ...steps[0], id: 'appended-step', name: 'appended', position: 1000 })
+    expect(staleVersions(db)).toEqual([])
+    expect(storedVersion(db, version.id).steps.at(-1)?.name).toBe('appended')
+  })
+
   it('is filled in for versions written before the migration', () => {
     const db = openDatabase(join(tempDir(), 'old.sqlite'))
     const migrations = loadMigrations()
