@@ -1,7 +1,7 @@
 // The published package: `npm pack`, installed into a fresh project, works through `npx` and as a typed library.
 import { execFile, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readDemoRuns } from '../src/db/seed-demo.ts'
@@ -10,7 +10,7 @@ import { AUTH, ROOT, socketRequest, tempDir } from './helpers.ts'
 const run = promisify(execFile)
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 const PIPELINE = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
-// npm and npx see only what a clean shell would, and stay off the network: the local cache must do.
+// npm and npx see only what a clean shell would, and stay off the network: nothing here needs the registry or a cache.
 const npmEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
 
 /** Starts a long-running command and resolves once it prints `listening on <url>`; `stop` sends SIGTERM and gives the exit code. */
@@ -51,13 +51,33 @@ beforeAll(async () => {
   if (packed === undefined) throw new Error('npm pack reported nothing')
   files = packed.files.map((file) => file.path)
   project = tempDir('pipelines-mock-consumer-')
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-  // better-sqlite3 is already compiled for this Node in the repository; copying it saves a 1-4 minute native build
-  // that would run exactly as in the repository (npm sees the matching version and leaves it in place).
-  mkdirSync(join(project, 'node_modules'))
-  for (const dep of ['better-sqlite3', 'bindings', 'file-uri-to-path']) cpSync(join(ROOT, 'node_modules', dep), join(project, 'node_modules', dep), { recursive: true })
-  await run('npm', ['install', join(packDir, packed.filename)], { cwd: project, env: npmEnv, maxBuffer: 16 << 20 })
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [pkg.name]: pkg.version } }))
+  await installAsNpmWould(join(packDir, packed.filename), project)
 }, 240_000)
+
+/**
+ * What `npm install <tarball>` leaves in a consumer, without the registry or ~/.npm: the tarball unpacked as
+ * node_modules/pipelines-mock, the repository's production dependency tree (and nothing else) beside it, and the
+ * bin link. The package itself resolves its imports from the consumer's node_modules, so a dependency missing from
+ * package.json's "dependencies" fails here as it would for a user.
+ */
+async function installAsNpmWould (tarball: string, consumer: string): Promise<void> {
+  const modules = join(consumer, 'node_modules')
+  const target = join(modules, pkg.name)
+  mkdirSync(target, { recursive: true })
+  await run('tar', ['-xzf', tarball, '--strip-components=1', '-C', target])
+  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, env: npmEnv, maxBuffer: 16 << 20 })
+  const topLevel = stdout.split('\n').map((path) => relative(join(ROOT, 'node_modules'), path))
+    .filter((name) => name !== '' && !name.startsWith('..') && !name.includes('node_modules') && name.split('/').length === (name.startsWith('@') ? 2 : 1))
+  expect(topLevel).toContain('fastify')
+  for (const name of topLevel) {
+    mkdirSync(dirname(join(modules, name)), { recursive: true })
+    symlinkSync(join(ROOT, 'node_modules', name), join(modules, name))
+  }
+  mkdirSync(join(modules, '.bin'))
+  const bin = (JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
+  for (const [command, file] of Object.entries(bin)) symlinkSync(join('..', pkg.name, file), join(modules, '.bin', command))
+}
 
 describe('npm package', () => {
   it('ships the CLI, the compiled code with declarations, migrations and the demo data; no tests or sources', () => {
