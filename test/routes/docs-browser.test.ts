@@ -1,24 +1,26 @@
 // /docs in a real browser: Debian's Chromium (playwright-core) authorizes, calls the endpoint and sees a 200 with runs.
-import { existsSync, mkdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readDemoRuns } from '../../src/db/seed-demo.ts'
-import { listen, ROOT, seededDb, testApp, TOKEN } from '../helpers.ts'
+import { listen, seededDb, tempDir, testApp, TOKEN } from '../helpers.ts'
+import { hasTool } from '../helpers/tools.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
-const SCREENSHOT = join(ROOT, 'test-output', 'docs.png')
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium) console.warn(`skipping the /docs browser test: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`)
+const hasChromium = hasTool(CHROMIUM, 'apt-get install -y chromium')
 
 const demo = readDemoRuns()
 const PIPELINE = demo[0]?.pipeline_version.pipeline_id ?? 'missing'
+
+/** A pydantic timestamp as text that sorts by time (the fraction is written only when not zero). */
+const instant = (time: string) => time.length === 20 ? `${time.slice(0, 19)}.000000` : time.slice(0, 26)
 
 let browser: Browser | undefined
 afterAll(async () => { await browser?.close() })
 
 describe.skipIf(!hasChromium)('/docs in Chromium', () => {
-  it('Authorize with demo-token, Try it out, Execute: a 200 with the pipeline\'s runs; screenshot in test-output/docs.png', async () => {
+  it('Authorize with demo-token, Try it out, Execute: a 200 with the pipeline\'s runs; a screenshot of the page', async () => {
     const port = await listen(await testApp({}, seededDb(demo)))
     const origin = `http://127.0.0.1:${port}`
     browser = await chromium.launch({
@@ -49,15 +51,20 @@ describe.skipIf(!hasChromium)('/docs in Chromium', () => {
     const status = operation.locator('.live-responses-table .response .response-col_status').first()
     await expect.poll(async () => (await status.textContent())?.trim(), { timeout: 15_000 }).toBe('200')
     const body = await operation.locator('.live-responses-table .response-col_description pre').first().textContent() ?? ''
-    const runs = JSON.parse(body) as Array<{ pipeline_version: { pipeline_id: string } }>
-    expect(runs.length).toBe(demo.filter((run) => run.pipeline_version.pipeline_id === PIPELINE).length)
+    const runs = JSON.parse(body) as Array<{ id: string, pipeline_version: { pipeline_id: string } }>
+    const expected = [...demo.filter((run) => run.pipeline_version.pipeline_id === PIPELINE)]
+      .sort((a, b) => instant(b.created_at).localeCompare(instant(a.created_at)) || b.id.localeCompare(a.id))
+    expect(runs.map((run) => run.id)).toEqual(expected.map((run) => run.id))
     expect(new Set(runs.map((run) => run.pipeline_version.pipeline_id))).toEqual(new Set([PIPELINE]))
     // The request carried the token: the curl Swagger UI shows is the one it sent.
     expect(await operation.locator('.curl-command').textContent()).toContain(`Authorization: Bearer ${TOKEN}`)
     expect(foreign).toEqual([])
 
-    mkdirSync(join(ROOT, 'test-output'), { recursive: true })
-    await page.screenshot({ path: SCREENSHOT, fullPage: true })
-    expect(existsSync(SCREENSHOT)).toBe(true)
+    // A screenshot for a person to look at, in a temp dir: a real PNG of the whole page.
+    const screenshot = join(tempDir('pipelines-mock-docs-'), 'docs.png')
+    await page.screenshot({ path: screenshot, fullPage: true })
+    const png = readFileSync(screenshot)
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    expect(png.readUInt32BE(16)).toBe(1280)
   }, 60_000)
 })

@@ -1,4 +1,4 @@
-// The Docker image's path without Docker: the bake step, then compiled dist/ run by plain node with the image's env, CMD and HEALTHCHECK.
+// The Dockerfile without Docker (no engine runs on these machines): its text checked, its bake step, CMD and HEALTHCHECK run with plain node.
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -24,7 +24,7 @@ const cmd = execArray(instruction('CMD')[0] ?? '[]')
 const healthcheck = execArray((instruction('HEALTHCHECK')[0] ?? '').split(' CMD ')[1] ?? '[]')
 const run = promisify(execFile)
 
-describe('Dockerfile', () => {
+describe('the Dockerfile read as text, and its commands run with plain node (no Docker engine runs on these machines)', () => {
   it('builds in two stages, drops dev dependencies, runs as a non-root user on 0.0.0.0:8000', () => {
     expect(lines.filter((line) => line.startsWith('FROM '))).toEqual(['FROM node:20-bookworm-slim AS build', 'FROM node:20-bookworm-slim'])
     expect(dockerfile).toContain('npm ci')
@@ -39,7 +39,7 @@ describe('Dockerfile', () => {
     expect(runtime).toContain(`COPY --from=build ${BAKED_DIR} ./data`)
   })
 
-  it('bakes the demo database at build time; CMD serves it read-only (no byte written) and passes the HEALTHCHECK', async () => {
+  it('bakes the demo database as the build stage does; the image\'s CMD, run with plain node, serves it read-only (no byte written) and passes the HEALTHCHECK', async () => {
     // The build stage's bake step, run as the image's shell would, with /app/data moved into a temp dir.
     const dataDir = tempDir()
     const bake = buildStage.filter((line) => line.startsWith('RUN ') && line.includes('seed demo'))
