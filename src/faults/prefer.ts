@@ -1,5 +1,8 @@
-// The `Prefer` request header (RFC 7240, as Prism reads it): `code=N` forces an answer, `delay=MS` delays it.
+// The `Prefer` request header (RFC 7240, as Prism reads it): `code=N` forces an answer (`code=200` asks for the
+// normal one), `delay=MS` delays it; Prism's example selectors are accepted and change nothing.
 export const FORCED_CODES = [401, 404, 422, 500, 503] as const
+/** What `code=` takes: the normal answer's status, or one to force. */
+export const PREFER_CODES = [200, ...FORCED_CODES] as const
 export type ForcedCode = typeof FORCED_CODES[number]
 export const MAX_PREFER_DELAY_MS = 30_000
 
@@ -14,8 +17,9 @@ export type PreferParse = { ok: true, preferences: Preferences } | { ok: false, 
 
 // Registered preferences (RFC 7240 §4, RFC 8144) that this server may ignore, as the RFC lets any server do.
 const IGNORED = new Set(['respond-async', 'return', 'wait', 'handling', 'depth-noroot'])
-// Prism's other selectors choose an example; here every 200 comes from the database.
-const PRISM_ONLY = new Set(['example', 'dynamic'])
+// Prism's selectors of a generated or named example: a suite written for Prism sends them, and here every 200 comes
+// from the database, so they are accepted and not applied (Preference-Applied lists only what was honoured).
+const PRISM_EXAMPLE_SELECTORS = new Set(['example', 'dynamic'])
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 const PREFERENCE = new RegExp(`^(${TOKEN})(?:[ \\t]*=[ \\t]*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN})))?[ \\t]*(?:;.*)?$`, 's')
 
@@ -35,14 +39,13 @@ export function parsePrefer (header: string | string[] | undefined): PreferParse
 }
 
 function apply (preferences: Preferences, name: string, value: string | undefined): string | undefined {
-  if (IGNORED.has(name)) return undefined
-  if (PRISM_ONLY.has(name)) return `"${name}" is not supported: responses come from the database; use code or delay`
+  if (IGNORED.has(name) || PRISM_EXAMPLE_SELECTORS.has(name)) return undefined
   if (name !== 'code' && name !== 'delay') return `unknown preference "${name}"; supported: code, delay`
-  if (name === 'code' ? preferences.code !== undefined : preferences.delayMs !== undefined) return `${name} is given more than once`
+  if (preferences.applied.some((applied) => applied.startsWith(`${name}=`))) return `${name} is given more than once`
   if (name === 'code') {
-    const code = FORCED_CODES.find((c) => String(c) === value)
-    if (code === undefined) return `code must be one of ${FORCED_CODES.join(', ')}, got ${shown(value)}`
-    preferences.code = code
+    const code = PREFER_CODES.find((c) => String(c) === value)
+    if (code === undefined) return `code must be one of ${PREFER_CODES.join(', ')}, got ${shown(value)}`
+    if (code !== 200) preferences.code = code
   } else {
     if (value === undefined || !/^\d{1,6}$/.test(value) || Number(value) > MAX_PREFER_DELAY_MS) {
       return `delay must be a whole number of milliseconds from 0 to ${MAX_PREFER_DELAY_MS}, got ${shown(value)}`

@@ -16,7 +16,10 @@ describe('parsePrefer', () => {
     ['code=503, delay=200', { code: 503, delayMs: 200 }],
     ['code = 500 ;foo=bar,,delay=0', { code: 500, delayMs: 0 }],
     ['return=minimal, respond-async, wait=10', {}],
-    [['code=401', 'delay=30000'], { code: 401, delayMs: 30000 }]
+    [['code=401', 'delay=30000'], { code: 401, delayMs: 30000 }],
+    ['code=200', {}],
+    ['dynamic=true, example=ok', {}],
+    ['code=503, dynamic=false', { code: 503 }]
   ])('%j', (header, expected) => {
     const parsed = parsePrefer(header)
     expect(parsed.ok).toBe(true)
@@ -26,13 +29,13 @@ describe('parsePrefer', () => {
   })
 
   it.each([
-    ['code=418', 'code must be one of 401, 404, 422, 500, 503, got "418"'],
-    ['code', 'code must be one of 401, 404, 422, 500, 503, got no value'],
+    ['code=418', 'code must be one of 200, 401, 404, 422, 500, 503, got "418"'],
+    ['code', 'code must be one of 200, 401, 404, 422, 500, 503, got no value'],
+    ['code=200, code=503', 'code is given more than once'],
     ['delay=30001', 'delay must be a whole number of milliseconds from 0 to 30000, got "30001"'],
     ['delay=-1', 'delay must be a whole number of milliseconds from 0 to 30000, got "-1"'],
     ['delay=1.5', 'delay must be a whole number of milliseconds from 0 to 30000, got "1.5"'],
     ['cod=500', 'unknown preference "cod"; supported: code, delay'],
-    ['example=ok', '"example" is not supported: responses come from the database; use code or delay'],
     ['code=500, code=503', 'code is given more than once'],
     ['code=5 00', 'cannot read "code=5 00"; expected name=value pairs such as code=503, delay=200'],
     ['=500', 'cannot read "=500"; expected name=value pairs such as code=503, delay=200']
@@ -48,6 +51,21 @@ describe('Prefer over HTTP', () => {
 
   const get = (prefer: string, url = RUNS, headers: Record<string, string> = bearer()) =>
     server.app.inject({ url, headers: { ...headers, prefer } })
+
+  it('code=200 is the normal answer, applied; Prism\'s dynamic= and example= are accepted and change nothing', async () => {
+    const normal = await server.app.inject({ url: RUNS, headers: bearer() })
+    expect(normal.statusCode).toBe(200)
+    const asked = await get('code=200')
+    expect([asked.statusCode, asked.body]).toEqual([200, normal.body])
+    expect(asked.headers['preference-applied']).toBe('code=200')
+    for (const prefer of ['dynamic=true', 'example=first-run', 'dynamic=false, example="x"']) {
+      const answer = await get(prefer)
+      expect([answer.statusCode, answer.body]).toEqual([200, normal.body])
+      expect(answer.headers['preference-applied']).toBeUndefined()
+    }
+    const forced = await get('example=ok, code=404')
+    expect([forced.statusCode, forced.headers['preference-applied']]).toEqual([404, 'code=404'])
+  })
 
   it.each([
     [401, '{"detail":"Not authenticated"}', 'application/json'],
@@ -106,7 +124,7 @@ describe('Prefer over HTTP', () => {
     const response = await get('code=418')
     expect(response.statusCode).toBe(400)
     expect(response.headers['content-type']).toBe('application/json')
-    expect(response.body).toBe('{"detail":"Invalid Prefer header: code must be one of 401, 404, 422, 500, 503, got \\"418\\""}')
+    expect(response.body).toBe('{"detail":"Invalid Prefer header: code must be one of 200, 401, 404, 422, 500, 503, got \\"418\\""}')
   })
 
   it('delay=0 with no code answers normally and says so', async () => {
