@@ -2,6 +2,8 @@
 """Regenerates test/fixtures/pydantic/*.json: what pydantic 2.13, FastAPI 0.141 and Python answer, so CI needs no Python.
 
 Run from the repository root with pydantic 2.13.x installed: python3 scripts/pydantic-oracle.py
+With --live-422 it writes no file: it reads JSON lines [pipeline_id, version_id or null] on stdin and answers each
+with a JSON line, FastAPI's 422 body for them or null when both are valid (test/contract/uuid.pydantic-live.test.ts).
 FastAPI itself is not needed: the few things it adds (the 422 body, the OpenAPI document) are rebuilt here
 from its source as read at 0.141 (fastapi/openapi/utils.py get_openapi, fastapi/openapi/models.py field order).
 """
@@ -311,10 +313,19 @@ def write(name: str, data: Any) -> None:
     print(f'wrote {path.relative_to(ROOT)}')
 
 
+def live_422() -> int:
+    for line in sys.stdin:
+        pipeline_id, version_id = json.loads(line)
+        print(json.dumps(fastapi_422(pipeline_id, version_id), ensure_ascii=False))
+    return 0
+
+
 def main() -> int:
     if not pydantic.VERSION.startswith('2.13.'):
         print(f'expected pydantic 2.13.x, found {pydantic.VERSION}', file=sys.stderr)
         return 1
+    if sys.argv[1:] == ['--live-422']:
+        return live_422()
     OUT.mkdir(parents=True, exist_ok=True)
     version = json.loads((ROOT / 'package.json').read_text('utf8'))['version']
     write('uuid.json', {'pydantic': pydantic.VERSION, 'cases': [uuid_case(raw) for raw in UUID_INPUTS]})
