@@ -1,6 +1,6 @@
 // Every relative link in README.md, CONTRIBUTING.md, examples/ and docs/ reaches a file, and its #anchor a heading.
-import { existsSync } from 'node:fs'
-import { dirname, join, normalize, relative } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { basename, dirname, join, normalize, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { anchors, links, MARKDOWN_FILES, readMarkdown, ROOT } from './helpers/markdown.ts'
 
@@ -40,5 +40,24 @@ describe('documentation links', () => {
 
   it('never points readers outside the repository', () => {
     for (const file of MARKDOWN_FILES) expect(readMarkdown(file)).not.toMatch(/DESIGN\.md|reference\/|fidelity\.md|\/work\/shared/)
+  })
+})
+
+// A path in backticks that is not the text of a link to upstream source (`src/error.rs` of uuid-rs).
+const REPO_PATH = /`((?:src|test|scripts|bench|migrations|deploy|seed|openapi|examples|docs|bin)\/[\w./*-]+)`(?!\]\(https?:)/g
+const PLACEHOLDER = /\/x\/|NNN/
+
+/** A path with `*` matches some file of its directory. */
+function pathExists (path: string): boolean {
+  if (!path.includes('*')) return existsSync(join(ROOT, path))
+  const pattern = new RegExp(`^${basename(path).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+  return existsSync(join(ROOT, dirname(path))) && readdirSync(join(ROOT, dirname(path))).some((name) => pattern.test(name))
+}
+
+describe('documentation paths', () => {
+  it.each(MARKDOWN_FILES)('%s: every repository path it names exists', (file) => {
+    const named = [...readMarkdown(file).matchAll(REPO_PATH)].map((match) => match[1] as string)
+      .filter((path) => !PLACEHOLDER.test(path) && !path.startsWith('bench/work/') && !path.endsWith('/'))
+    expect(named.filter((path) => !pathExists(path))).toEqual([])
   })
 })
