@@ -3,10 +3,11 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDemo } from '../src/db/seed-demo.ts'
 import { listen, seededDb, socketRequest, testApp } from './helpers.ts'
 import { fencedBlocks, MARKDOWN_FILES, readMarkdown, ROOT } from './helpers/markdown.ts'
+import { serve as serveCli } from './helpers/cli.ts'
 import { cloneEnv, missingInOrder, scratchClone } from './helpers/scratch-clone.ts'
 
 const DOCS = MARKDOWN_FILES.filter((file) => file.startsWith('docs/'))
@@ -111,21 +112,44 @@ async function runLine (dir: string, command: string, shown: string[]): Promise<
   return { code, lines: lines() }
 }
 
-// The commands page's examples run offline; verify and record (docs/testing.md) need a live server: test/readme.test.ts
-// runs them against the quick start's server.
-const CLI_PAGES = ['docs/cli.md']
+interface CliPage {
+  file: string
+  /** Servers the page's examples talk to, by the port the page shows; each gets a free port instead. */
+  servers: Record<string, string[]>
+  /** Lines the page shows for a reader to start a server of their own, which the servers above stand for. */
+  skip?: RegExp
+}
 
-describe.each(CLI_PAGES)('%s: npx pipelines-mock examples, in order, in a fresh clone', (file) => {
-  const examples = consoleExamples(readMarkdown(file)).filter((e) => e.command.startsWith('npx pipelines-mock '))
-  let dir: string | undefined
+const CLI_PAGES: CliPage[] = [
+  { file: 'docs/cli.md', servers: {} },
+  { file: 'docs/testing.md', servers: { 8000: [], 8001: ['--compat', 'fastapi-0.121'] }, skip: /^npx pipelines-mock serve / }
+]
+
+/** A failure the page shows: a `pipelines-mock:` line, or a verify summary with failed checks. */
+const showsFailure = (shown: string[]) => shown.some((line) => line.startsWith('pipelines-mock: ') || / [1-9]\d* failed,/.test(line))
+
+describe.each(CLI_PAGES)('$file: npx pipelines-mock examples, in order, in a fresh clone', ({ file, servers, skip }) => {
+  const examples = consoleExamples(readMarkdown(file)).filter((e) => e.command.startsWith('npx pipelines-mock ') && skip?.test(e.command) !== true)
+  let dir = ''
+  const ports = new Map<string, string>()
+  const started: Array<() => Promise<unknown>> = []
+  const withPorts = (text: string) => text.replace(/(?<=127\.0\.0\.1:)(\d+)\b/g, (port) => ports.get(port) ?? port)
+
+  beforeAll(async () => {
+    dir = scratchClone()
+    for (const [port, args] of Object.entries(servers)) {
+      const server = await serveCli(['--db', `./data/server-${port}.sqlite`, ...args], { cwd: dir })
+      ports.set(port, String(server.port))
+      started.push(server.stop)
+    }
+  }, 60_000)
+  afterAll(async () => { await Promise.all(started.map(async (stop) => await stop())) })
 
   it.each(examples.map((example) => [example.command, example] as const))('%s', async (_command, example) => {
-    dir ??= scratchClone()
-    const shown = example.output.filter((line) => line !== '' && line !== '…')
-    const { code, lines } = await runLine(dir, example.command, shown)
+    const shown = example.output.filter((line) => line !== '' && line !== '…').map(withPorts)
+    const { code, lines } = await runLine(dir, withPorts(example.command), shown)
     expect(missingInOrder(lines, shown), lines.join('\n')).toEqual([])
-    const fails = shown.some((line) => line.startsWith('pipelines-mock: '))
-    if (!example.command.includes(' serve ') || fails) expect(code === 0, lines.join('\n')).toBe(!fails)
+    if (!example.command.includes(' serve ') || showsFailure(shown)) expect(code === 0, lines.join('\n')).toBe(!showsFailure(shown))
   }, 60_000)
 })
 
