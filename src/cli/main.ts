@@ -6,6 +6,7 @@ import { printError, print, UsageError, type Command } from './usage.ts'
 // Commands load lazily, so each lists its one-line summary here for the main help.
 const commands: Record<string, { summary: string, load: () => Promise<Command> }> = {
   serve: { summary: 'serve the API from the SQLite database', load: async () => (await import('./serve.ts')).serve },
+  pipelines: { summary: 'list the pipelines in the database, with versions and run counts', load: async () => (await import('./pipelines.ts')).pipelines },
   seed: { summary: 'load data into the database', load: async () => (await import('./seed.ts')).seed },
   openapi: { summary: 'print or write the OpenAPI document', load: async () => (await import('./openapi.ts')).openapi },
   verify: { summary: 'check a live server against the contract', load: async () => (await import('./verify.ts')).verify },

@@ -7,7 +7,7 @@ import { redactRuns, type RedactOptions } from '../record/redact.ts'
 import { createClient } from '../verify/client.ts'
 import { PACKAGE_VERSION } from '../version.ts'
 import { parseRemote, REMOTE_HELP, remoteOptions, uuidFlag, type Remote } from './remote.ts'
-import { resolveDbPath } from './seed.ts'
+import { resolveDbPath } from './database.ts'
 import { parseFlags, print, UsageError, type Command } from './usage.ts'
 
 const options = {

@@ -1,30 +1,15 @@
 // `pipelines-mock seed <demo|generate|import|export>`: replace, add or read out the data in the SQLite database.
 import { once } from 'node:events'
 import { createWriteStream, renameSync, rmSync } from 'node:fs'
-import { DEFAULTS, ENV } from '../config.ts'
+import { ENV } from '../config.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { parseUuid } from '../contract/uuid.ts'
-import { migrate } from '../db/migrate.ts'
-import { openDatabase, type Db } from '../db/open.ts'
 import { loadDemo } from '../db/seed-demo.ts'
+import { resolveDbPath, withDatabase } from './database.ts'
+import { printPipelineHint } from './pipelines.ts'
 import { parseFlags, print, UsageError, type Command } from './usage.ts'
 
 const dbOption = { db: { type: 'string' } } as const
-
-export function resolveDbPath (flag: string | undefined, env = process.env): string {
-  return flag ?? env[ENV.db] ?? DEFAULTS.dbPath
-}
-
-/** Opens and migrates the database, runs `work`, and closes it whatever happens. */
-async function withDatabase<T> (path: string, work: (db: Db) => T | Promise<T>, readOnly = false): Promise<T> {
-  const db = openDatabase(path, { readOnly })
-  try {
-    if (!readOnly) migrate(db)
-    return await work(db)
-  } finally {
-    db.close()
-  }
-}
 
 const GENERATE_DEFAULTS = { pipelines: 10, versions: 3, runs: 100, steps: 5, randomSeed: 1 }
 
@@ -68,8 +53,10 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       steps: { type: 'string' },
       'random-seed': { type: 'string' },
       now: { type: 'string' },
-      append: { type: 'boolean' }
+      append: { type: 'boolean' },
+      replace: { type: 'boolean' }
     })
+    if (values.append === true && values.replace === true) throw new UsageError('--append and --replace exclude each other')
     const options = {
       pipelines: wholeNumber('pipelines', values.pipelines, GENERATE_DEFAULTS.pipelines),
       versions: wholeNumber('versions', values.versions, GENERATE_DEFAULTS.versions, 1),
@@ -86,14 +73,20 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const total = options.pipelines * options.runs
     const progress = createProgress({ label: 'generating runs', total, linesFrom: 100_000 })
     const started = Date.now()
-    const result = await withDatabase(path, async (db) => await generateIntoDatabase(db, {
-      ...options,
-      ...(now === undefined ? {} : { now }),
-      onProgress: (runs) => { progress.update(runs) }
-    }))
-    progress.stop()
-    const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    print(`${options.append ? 'added' : 'generated'} ${result.runs} runs in ${result.pipelines} pipelines (random seed ${options.randomSeed}) into ${path} in ${seconds} s`)
+    await withDatabase(path, async (db) => {
+      const existing = db.prepare('SELECT count(*) FROM runs').pluck().get() as number
+      if (existing > 0 && values.append !== true && values.replace !== true) {
+        throw new UsageError(`${path} already holds ${existing} runs: add --append to keep them or --replace to replace them`)
+      }
+      const result = await generateIntoDatabase(db, {
+        ...options,
+        ...(now === undefined ? {} : { now }),
+        onProgress: (runs) => { progress.update(runs) }
+      }).finally(() => progress.stop())
+      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      print(`${options.append ? 'added' : 'generated'} ${result.runs} runs in ${result.pipelines} pipelines (random seed ${options.randomSeed}) into ${path} in ${seconds} s`)
+      printPipelineHint(db, path)
+    })
     return 0
   },
 
@@ -104,14 +97,17 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const { createProgress } = await import('./progress.ts')
     const { importRunFiles } = await import('../data/import.ts')
     let progress: ReturnType<typeof createProgress> | undefined
-    const result = await withDatabase(path, async (db) => await importRunFiles(db, positionals, {
-      onProgress: (bytes, total) => {
-        progress ??= createProgress({ label: 'importing', total, format: megabytes, linesFrom: 50e6 })
-        progress.update(bytes)
-      }
-    })).finally(() => progress?.stop())
-    const files = positionals.length === 1 ? '1 file' : `${positionals.length} files`
-    print(`imported ${result.runs} runs of ${result.pipelines} pipeline${result.pipelines === 1 ? '' : 's'} from ${files} into ${path}`)
+    await withDatabase(path, async (db) => {
+      const result = await importRunFiles(db, positionals, {
+        onProgress: (bytes, total) => {
+          progress ??= createProgress({ label: 'importing', total, format: megabytes, linesFrom: 50e6 })
+          progress.update(bytes)
+        }
+      }).finally(() => progress?.stop())
+      const files = positionals.length === 1 ? '1 file' : `${positionals.length} files`
+      print(`imported ${result.runs} runs of ${result.pipelines} pipeline${result.pipelines === 1 ? '' : 's'} from ${files} into ${path}`)
+      printPipelineHint(db, path)
+    })
     return 0
   },
 
@@ -128,7 +124,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       const chunks = exporter.chunks(versionId === undefined ? { pipelineId } : { pipelineId, versionId })
       if (values.out === undefined) await writeChunks(process.stdout, chunks)
       else await writeFileAtomically(values.out, chunks)
-    }, true)
+    }, { readOnly: true })
     return 0
   }
 }
@@ -162,7 +158,8 @@ export const seed: Command = {
 
 Commands:
   demo                       replace all data with the demo data set (seed/demo.json)
-  generate [options]         replace all data with generated runs (deterministic for a --random-seed)
+  generate [options]         generate runs (deterministic for a --random-seed); over a database that
+                             holds runs, --append or --replace says what to do with them
   import FILE... [--db PATH] add or update the runs in JSON files (arrays in the response shape);
                              all files are validated first: any problem and nothing is written
   export --pipeline ID       print a pipeline's runs exactly as GET /pipelines/{ID}/runs/ returns them
@@ -175,7 +172,8 @@ Options of generate:
   --random-seed N    same seed and flags, same bytes served (default ${GENERATE_DEFAULTS.randomSeed})
   --now TIMESTAMP    the instant the data describes: runs near it are Pending or Running
                      (default 2026-11-04T09:30:00Z, fixed so that output is reproducible)
-  --append           keep the existing data instead of replacing it (runs with the same id are replaced)
+  --append           keep the existing data (runs with the same id are replaced)
+  --replace          replace all existing data
 
 Options of export:
   --pipeline ID      the pipeline (required)

@@ -52,7 +52,7 @@ export const verify: Command = {
 
 Checks a live server (the real backend, or this mock) against the contract: the schema, relational
 rules, ordering and timestamps of 200 bodies, the version_id filter, and the 401, 422, 404, 405 and
-307 answers of DESIGN.md §1. Never sends a request that could change data (POST goes without credentials).
+307 answers of docs/contract.md. Never sends a request that could change data (POST goes without credentials).
 Exit code 0: every check holds; 1: a check failed; 2: the server cannot be reached, or bad usage.
 
 Options:

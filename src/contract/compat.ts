@@ -32,8 +32,8 @@ const UNAUTHENTICATED_401: AuthAnswer = { status: 401, detail: 'Not authenticate
 const UNAUTHENTICATED_403: AuthAnswer = { status: 403, detail: 'Not authenticated', challenge: false }
 const INVALID_SCHEME_403: AuthAnswer = { status: 403, detail: 'Invalid authentication credentials', challenge: false }
 
-// Sources: reference/fidelity.md §1 (401 since FastAPI 0.122.0, strip since 0.128.1, url removed in 0.110.2)
-// and §2 (uuid crate 1.23 from pydantic 2.13). FastAPI 0.110.1 was current while pydantic 2.6 was; FastAPI's
+// Sources: docs/contract.md, "HTTPBearer" (401 since FastAPI 0.122.0, strip since 0.128.1) and "422 bodies" (url
+// removed in 0.110.2, uuid crate 1.23 from pydantic 2.13). FastAPI 0.110.1 was current while pydantic 2.6 was; FastAPI's
 // own test suites of that time assert `https://errors.pydantic.dev/2.6/v/uuid_parsing` with the long text.
 export const COMPAT_PROFILES: Record<CompatName, CompatProfile> = {
   current: {

@@ -62,7 +62,7 @@ interface Context {
 }
 
 /**
- * Checks the relations the endpoint promises (DESIGN.md §1–2). Runs are assumed to match the `RunRead`
+ * Checks the relations the endpoint promises (docs/contract.md#answers). Runs are assumed to match the `RunRead`
  * schema; the rules check what a schema cannot. Argo gives Skipped and Omitted nodes a start time
  * (equal to their finish), so only Pending steps have `started_at` null.
  */

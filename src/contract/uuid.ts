@@ -26,7 +26,7 @@ export function parseUuid (input: string, style: UuidMessageStyle = 'short'): Uu
 
 // uuid-rs src/parser.rs `try_parse`: the shape is chosen by UTF-8 byte length, and for the
 // 38-byte `{…}` and 45-byte `urn:uuid:…` shapes `parse_hyphenated` hands only the inner 36
-// bytes to `InvalidUuid`, so `into_err` never sees the wrapper (fidelity.md §2 correction).
+// bytes to `InvalidUuid`, so `into_err` never sees the wrapper (docs/contract.md, "422 bodies for a bad UUID").
 function tryParse (input: string): Parsed {
   switch (Buffer.byteLength(input, 'utf8')) {
     case 32:
@@ -53,7 +53,7 @@ function hyphenate (hex: string): string {
 // uuid-rs src/error.rs `InvalidUuid::into_err`, the same algorithm in 1.18.1 and 1.23.0/1.23.1
 // (uuid-rs PR #882 rewrote it with 0-based positions and `invalid length: found N`; issue #885
 // shows that code in 1.23.2). `input` is the slice try_parse handed over: 36 bytes for a wrapped
-// 38/45-byte value, so "found N" is not always the request value's length as fidelity.md §2 says.
+// 38/45-byte value, so "found N" is not always the request value's length (docs/contract.md, "422 bodies").
 function intoErr (input: string, style: UuidMessageStyle): string {
   const { body, offset, simple } = unwrap(input)
   const groupBounds = [0, 0, 0, 0]

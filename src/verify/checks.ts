@@ -1,4 +1,4 @@
-// The verify suite: every check of the contract (DESIGN.md §1 rows, 200 bodies, the version filter), in run order.
+// The verify suite: every check of the contract (docs/contract.md's answers, 200 bodies, the version filter), in run order.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { CompatProfile } from '../contract/compat.ts'
 import { RULES } from '../contract/rules.ts'

@@ -75,7 +75,7 @@ describe('SIGKILL in the middle of a bulk write', () => {
     // 100,000 runs, so the command prints a line per 10%: a progress line below 100% with a hot journal means rows
     // are being written inside the transaction (the journal alone also appears while the journal mode switches).
     const inserting = (path: string, stderr: string) => /^generating runs: .*\((\d|[1-9]\d)%\)$/m.test(stderr) && hotJournal(path)
-    const path = await killMidway('generate', (db) => ['seed', 'generate', '--db', db, '--pipelines', '20', '--runs', '5000', '--steps', '5'], inserting)
+    const path = await killMidway('generate', (db) => ['seed', 'generate', '--db', db, '--pipelines', '20', '--runs', '5000', '--steps', '5', '--replace'], inserting)
     expect(hotJournal(path)).toBe(true)
     expect(contents(path)).toBe(before.contents)
     expect(await served(path, pipeline)).toBe(before.served)

@@ -83,7 +83,7 @@ describe('pipelines-mock seed generate', () => {
       const path = join(tempDir(), 'gen.sqlite')
       const result = await runCli(['seed', 'generate', '--db', path, ...GENERATE, '--random-seed', seed])
       expect(result.code).toBe(0)
-      expect(result.stdout).toMatch(new RegExp(`^generated 60 runs in 2 pipelines \\(random seed ${seed}\\) into ${path} in \\d+\\.\\d s\\n$`))
+      expect(result.stdout).toMatch(new RegExp(`^generated 60 runs in 2 pipelines \\(random seed ${seed}\\) into ${path} in \\d+\\.\\d s\\npipelines: `))
       expect(result.stderr).toBe('')
       const [first] = pipelines(path)
       const exported = await runCli(['seed', 'export', '--db', path, '--pipeline', first ?? ''])
@@ -94,11 +94,11 @@ describe('pipelines-mock seed generate', () => {
     expect(exports[2]).not.toBe(exports[0])
   })
 
-  it('replaces the data unless --append', async () => {
+  it('replaces the data with --replace, keeps it with --append', async () => {
     const path = await demoDbPath()
     expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE, '--append'])).stdout).toMatch(/^added 60 runs/)
     expect(pipelines(path)).toHaveLength(demoPipelines.length + 2)
-    expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE])).code).toBe(0)
+    expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE, '--replace'])).code).toBe(0)
     expect(pipelines(path)).toHaveLength(2)
   })
 
@@ -120,7 +120,7 @@ describe('pipelines-mock seed generate', () => {
     const path = await demoDbPath()
     const server = await startCli(['serve', '--port', '0', '--db', path, '--log-level', 'silent'])
     expect((await socketRequest(server.port, 'GET', `/pipelines/${demoPipeline}/runs/`, AUTH)).status).toBe(200)
-    expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE])).code).toBe(0)
+    expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE, '--replace'])).code).toBe(0)
     expect((await socketRequest(server.port, 'GET', `/pipelines/${demoPipeline}/runs/`, AUTH)).status).toBe(404)
     const [generated] = pipelines(path)
     const served = await socketRequest(server.port, 'GET', `/pipelines/${generated ?? ''}/runs/`, AUTH)
@@ -136,7 +136,7 @@ describe('pipelines-mock seed import and export', () => {
     expect(exported).toEqual({ code: 0, stdout: '', stderr: '' })
     const target = join(tempDir(), 'copy.sqlite')
     const imported = await runCli(['seed', 'import', '--db', target, out])
-    expect(imported).toEqual({ code: 0, stdout: `imported 12 runs of 1 pipeline from 1 file into ${target}\n`, stderr: '' })
+    expect({ ...imported, stdout: imported.stdout.split('\n')[0] }).toEqual({ code: 0, stdout: `imported 12 runs of 1 pipeline from 1 file into ${target}`, stderr: '' })
     const again = await runCli(['seed', 'export', '--db', target, '--pipeline', demoPipeline])
     expect(again.stdout).toBe(readFileSync(out, 'utf8'))
     const server = await startCli(['serve', '--port', '0', '--db', target, '--log-level', 'silent'])

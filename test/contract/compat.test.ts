@@ -15,7 +15,7 @@ const missing403: Answer = { status: 403, body: NOT_AUTHENTICATED, challenge: fa
 const scheme403: Answer = { status: 403, body: INVALID_SCHEME, challenge: false }
 const badToken: Answer = { status: 401, body: BAD_TOKEN, challenge: true }
 
-// Expected answers per profile, from reference/fidelity.md §1 (rows: request; columns: profiles in COMPAT_NAMES order).
+// Expected answers per profile, from docs/contract.md#httpbearer-fastapi (rows: request; columns: profiles in COMPAT_NAMES order).
 const AUTH_MATRIX: Array<[string, string | undefined, Record<CompatName, Answer>]> = [
   ['no Authorization header', undefined,
     { current: missing401, 'pydantic-2.12': missing401, 'fastapi-0.128': missing401, 'fastapi-0.121': missing403, 'fastapi-0.110': missing403 }],

@@ -45,7 +45,7 @@ describe('parseUuid: accepted forms', () => {
 
 // Each row: the uuid-rs source it comes from is noted where it is a test in that file.
 const rejected: Case[] = [
-  // fidelity.md §2 examples
+  // docs/contract.md's 422 examples
   ['not-a-uuid', 'not-a-uuid', { char: '`n` at 1' }],
   ['123', '123', length(3)],
   // src/parser.rs `test_parse_uuid_v4_invalid` (ErrorKind values rendered by src/error.rs Display)
@@ -185,7 +185,7 @@ describe.each([
 })
 
 describe('parseUuid: exact texts', () => {
-  it('gives the fidelity.md §2 examples verbatim', () => {
+  it('gives the texts of the 422 examples in docs/contract.md verbatim', () => {
     expect(parseUuid('not-a-uuid')).toEqual({ ok: false, error: 'invalid character: found `n` at 1' })
     expect(parseUuid('123')).toEqual({ ok: false, error: 'invalid length: expected length 32 for simple format, found 3' })
   })

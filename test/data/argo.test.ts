@@ -1,4 +1,4 @@
-// Argo helpers against reference/fidelity.md §7: FNV-1a node ids, names, manifest, status, progress and links.
+// Argo helpers against docs/contract.md#argo-workflows and its worked example: FNV-1a node ids, names, manifest, status, progress and links.
 import { describe, expect, it } from 'vitest'
 import { formatTimestamp, parseTimestamp } from '../../src/contract/timestamps.ts'
 import {
@@ -59,7 +59,7 @@ const ids = {
 }
 
 describe('names and ids', () => {
-  it('hashes node names with FNV-1a 32 as Argo does (fidelity.md §7 examples)', () => {
+  it('hashes node names with FNV-1a 32 as Argo does (docs/contract.md#argo-workflows examples)', () => {
     expect(fnv1a32(`${WF}.extract`)).toBe(3657353993)
     expect(fnv1a32(`${WF}.transform`)).toBe(2314181796)
     expect(fnv1a32(`${WF}.load`)).toBe(1419737492)
@@ -110,7 +110,7 @@ describe('times', () => {
 })
 
 describe('buildArgoManifest', () => {
-  it('builds the Workflow the backend submits (fidelity.md §7)', () => {
+  it('builds the Workflow the backend submits (docs/contract.md, the worked example)', () => {
     expect(buildArgoManifest(SPEC)).toEqual({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
@@ -146,7 +146,7 @@ describe('buildArgoManifest', () => {
 })
 
 describe('buildArgoMetadata', () => {
-  it('matches the succeeded status of fidelity.md §7', () => {
+  it('matches the succeeded status of the worked example in docs/contract.md', () => {
     const { status } = buildArgoMetadata(SPEC, SUCCEEDED)
     expect(status).toEqual({
       phase: 'Succeeded',

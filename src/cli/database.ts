@@ -1,0 +1,38 @@
+// The database of a CLI command: its path (flag, then environment, then default) and a scoped connection.
+import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { DEFAULTS, ENV } from '../config.ts'
+import { migrate } from '../db/migrate.ts'
+import { openDatabase, type Db } from '../db/open.ts'
+
+export function resolveDbPath (flag: string | undefined, env = process.env): string {
+  return flag ?? env[ENV.db] ?? DEFAULTS.dbPath
+}
+
+/** Opens (and unless read-only, migrates) the database, runs `work`, and closes it whatever happens. */
+export async function withDatabase<T> (path: string, work: (db: Db) => T | Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+  const readOnly = options.readOnly === true
+  const hadWal = existsSync(`${path}-wal`)
+  const db = openDatabase(path, { readOnly })
+  try {
+    if (!readOnly) migrate(db)
+    return await work(db)
+  } finally {
+    db.close()
+    if (readOnly && !hadWal) removeWalFiles(path)
+  }
+}
+
+/**
+ * A read-only connection to a WAL database creates -wal and -shm files it may not remove. The last connection that
+ * can write removes them when it closes, so one is opened and closed at once; while another process (a server) still
+ * has the database open, SQLite leaves the files to it.
+ */
+function removeWalFiles (path: string): void {
+  if (!existsSync(`${path}-wal`)) return
+  try {
+    const db = new Database(path, { fileMustExist: true })
+    db.prepare('SELECT count(*) FROM sqlite_schema').get()
+    db.close()
+  } catch {}
+}
