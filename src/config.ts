@@ -13,6 +13,8 @@ export interface Config {
   /** Largest request body the /__admin endpoints read, in bytes. */
   adminBodyLimit: number
   logLevel: LogLevel
+  /** text: one uvicorn-style line per request and message; json: pino's structured lines. */
+  logFormat: LogFormat
   seedDemo: boolean
   /** Open the database read-only: no migration, no seeding, no writes. */
   readOnly: boolean
@@ -40,6 +42,8 @@ export interface SimulationConfig {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
+export const LOG_FORMATS = ['text', 'json'] as const
+export type LogFormat = typeof LOG_FORMATS[number]
 
 /** Values as given on the command line; undefined means "not given". */
 export interface ConfigFlags {
@@ -51,6 +55,7 @@ export interface ConfigFlags {
   'admin-token'?: string
   'admin-body-limit'?: string
   'log-level'?: string
+  'log-format'?: string
   'no-seed'?: boolean
   'read-only'?: boolean
   simulate?: boolean
@@ -84,6 +89,7 @@ export const ENV = {
   adminToken: 'PIPELINES_MOCK_ADMIN_TOKEN',
   adminBodyLimit: 'PIPELINES_MOCK_ADMIN_BODY_LIMIT',
   logLevel: 'PIPELINES_MOCK_LOG_LEVEL',
+  logFormat: 'PIPELINES_MOCK_LOG_FORMAT',
   noSeed: 'PIPELINES_MOCK_NO_SEED',
   readOnly: 'PIPELINES_MOCK_READ_ONLY',
   simulate: 'PIPELINES_MOCK_SIMULATE',
@@ -115,6 +121,7 @@ export const DEFAULTS = {
   tokens: ['demo-token'],
   adminBodyLimit: 50 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
+  logFormat: 'text' as LogFormat,
   simulation: { speed: 1, randomSeed: 1, intervalSeconds: 300, keep: 200 },
   cacheMb: 32,
   workers: 1,
@@ -142,6 +149,7 @@ export function loadConfig (flags: ConfigFlags = {}, env: Env = process.env): Co
     adminToken: optionalSecret('--admin-token', flags['admin-token'] ?? env[ENV.adminToken]),
     adminBodyLimit: parseByteSize(flags['admin-body-limit'] ?? env[ENV.adminBodyLimit]),
     logLevel: parseLogLevel(flags['log-level'] ?? env[ENV.logLevel]),
+    logFormat: parseLogFormat(flags['log-format'] ?? env[ENV.logFormat]),
     seedDemo: !(flags['no-seed'] === true || parseBoolean(ENV.noSeed, env[ENV.noSeed])),
     readOnly: flags['read-only'] === true || parseBoolean(ENV.readOnly, env[ENV.readOnly]),
     simulation: parseSimulation(flags, env),
@@ -298,6 +306,14 @@ export function parseByteSize (value: string | undefined): number {
     throw new ConfigError(`invalid body limit "${value}": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / ${ENV.adminBodyLimit})`)
   }
   return bytes
+}
+
+function parseLogFormat (value: string | undefined): LogFormat {
+  if (value === undefined) return DEFAULTS.logFormat
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) {
+    throw new ConfigError(`invalid log format "${value}": expected one of ${LOG_FORMATS.join(', ')}`)
+  }
+  return value as LogFormat
 }
 
 function parseLogLevel (value: string | undefined): LogLevel {

@@ -2,6 +2,7 @@
 // close gracefully.
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { textLogStream } from './access-log.ts'
 import { buildApp, REDACTED_HEADERS } from './app.ts'
 import type { Config } from './config.ts'
 import { assertCurrentSchema, migrate } from './db/migrate.ts'
@@ -14,21 +15,22 @@ export interface RunningServer {
   url: string
   /** Present with --simulate. */
   simulation: SimulationRunner | undefined
+  /** Runs of the demo data set loaded into an empty database at start; undefined when nothing was seeded. */
+  seededRuns: number | undefined
   close: () => Promise<void>
 }
 
-export function loggerOptions (config: Config, pretty = process.stdout.isTTY): FastifyServerOptions['logger'] {
-  return {
-    level: config.logLevel,
-    redact: { paths: REDACTED_HEADERS, censor: '[redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
-  }
+export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
+  const redact = { paths: REDACTED_HEADERS, censor: '[redacted]' }
+  if (config.logFormat === 'json') return { level: config.logLevel, redact }
+  return { level: config.logLevel, redact, stream: textLogStream() }
 }
 
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
   const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
+  let seededRuns: number | undefined
   try {
-    await prepareDatabase(db, config)
+    seededRuns = await prepareDatabase(db, config)
   } catch (error) {
     db.close()
     throw databaseError(config.dbPath, error, { readOnly: config.readOnly })
@@ -51,7 +53,7 @@ export async function startServer (config: Config, logger = loggerOptions(config
     closing ??= app.close().finally(() => db.close())
     return closing
   }
-  return { app, db, url, simulation, close }
+  return { app, db, url, simulation, seededRuns, close }
 }
 
 /** `--simulate`: the first step runs before the server listens, so the first answer is already current. */
@@ -73,12 +75,15 @@ async function startSimulation (config: Config, db: Db, app: FastifyInstance): P
 }
 
 /** Read-only: nothing is written, so the database must already hold the current schema (baked images do). */
-async function prepareDatabase (db: Db, config: Config): Promise<void> {
-  if (config.readOnly) return assertCurrentSchema(db)
+async function prepareDatabase (db: Db, config: Config): Promise<number | undefined> {
+  if (config.readOnly) {
+    assertCurrentSchema(db)
+    return undefined
+  }
   migrate(db)
-  if (!config.seedDemo) return
+  if (!config.seedDemo) return undefined
   const { isEmpty, loadDemo } = await import('./db/seed-demo.ts')
-  if (isEmpty(db)) loadDemo(db)
+  return isEmpty(db) ? loadDemo(db) : undefined
 }
 
 function listenError (config: Config, error: unknown): Error {

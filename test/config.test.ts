@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       adminBodyLimit: 50 * 1024 * 1024,
       logLevel: 'info',
+      logFormat: 'text',
       seedDemo: true,
       readOnly: false,
       corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
       [ENV.adminToken]: 'admin-secret',
       [ENV.adminBodyLimit]: '2MB',
       [ENV.logLevel]: 'warn',
+      [ENV.logFormat]: 'json',
       [ENV.noSeed]: 'true',
       [ENV.cacheMb]: '0',
       [ENV.workers]: '4'
@@ -51,6 +53,7 @@ describe('loadConfig', () => {
       adminToken: 'admin-secret',
       adminBodyLimit: 2 * 1024 * 1024,
       logLevel: 'warn',
+      logFormat: 'json',
       seedDemo: false,
       readOnly: false,
       corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],

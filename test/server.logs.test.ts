@@ -23,7 +23,7 @@ describe('logs at --log-level trace', () => {
     const runs = fixtureRuns()
     createTestDb(path, runs).close()
     const pipeline = pipelineIds(runs)[0] as string
-    const server = await serve(['--db', path, '--log-level', 'trace', '--token', SECRETS.token, '--api-key', SECRETS.apiKey, '--admin-token', SECRETS.admin])
+    const server = await serve(['--db', path, '--log-level', 'trace', '--log-format', 'json', '--token', SECRETS.token, '--api-key', SECRETS.apiKey, '--admin-token', SECRETS.admin])
     const bearer = `Bearer ${SECRETS.token}`
     const headers = { authorization: bearer, 'api-key': SECRETS.apiKey, 'x-admin-token': SECRETS.admin }
     const statuses: number[] = []

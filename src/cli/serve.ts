@@ -2,6 +2,7 @@
 import { DEFAULTS, ENV, LOG_LEVELS, loadConfig, type ConfigFlags, type LogLevel } from '../config.ts'
 import { COMPAT_NAMES } from '../contract/compat.ts'
 import { closeOnSignals, startServer } from '../server.ts'
+import { startBanner } from './start-banner.ts'
 import { parseFlags, print, printError, type Command } from './usage.ts'
 
 const options = {
@@ -13,6 +14,7 @@ const options = {
   'admin-token': { type: 'string' },
   'admin-body-limit': { type: 'string' },
   'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
   'no-seed': { type: 'boolean' },
   'read-only': { type: 'boolean' },
   simulate: { type: 'boolean' },
@@ -53,6 +55,8 @@ Options:
   --admin-token TOKEN  enables the data-changing /__admin endpoints (env ${ENV.adminToken}, default off)
   --admin-body-limit SIZE  largest body POST /__admin/runs reads, e.g. 50mb (env ${ENV.adminBodyLimit}, default 50mb)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env ${ENV.logLevel}, default info)
+  --log-format FORMAT  text: uvicorn-style lines, one per request (health probes left out); json: pino's
+                       structured records (env ${ENV.logFormat}, default text)
   --no-seed            leave an empty database empty (env ${ENV.noSeed}=true)
   --read-only          open the database read-only: no migration, no seeding, no writes (env ${ENV.readOnly}=true)
   --cache-mb MB        memory for cached responses, 0 turns the cache off (env ${ENV.cacheMb}, default ${DEFAULTS.cacheMb})
@@ -95,7 +99,7 @@ Demo mode (runs move through Argo phases on a clock; written to the database, so
     const server = await startServer(config)
     closeOnSignals(server)
     if (workers?.isWorker() === true) workers.reportListening(server.url)
-    else print(`pipelines-mock listening on ${server.url}`)
+    else for (const line of startBanner(config, server.url, server.db, server.seededRuns)) print(line)
     return 0
   }
 }

@@ -46,14 +46,35 @@ describe('pipelines-mock serve', () => {
     expect((await socketRequest(server.port, 'GET', path, AUTH)).status).toBe(401)
   })
 
-  it('logs requests as JSON lines when not on a terminal, with the credentials redacted', async () => {
-    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'info', '--api-key', 'key-1'])
+  it('logs requests as JSON lines with --log-format json, with the credentials redacted', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'info', '--log-format', 'json', '--api-key', 'key-1'])
     await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
     const { stdout } = await server.stop()
     const lines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string, req?: unknown })
     expect(lines.some((line) => line.msg === 'incoming request')).toBe(true)
     expect(stdout).not.toContain('secret-token')
     expect(stdout).not.toContain('secret-key')
+  })
+
+  it('logs one uvicorn-style line per request by default, health probes left out, and says once where it listens', async () => {
+    const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--token', 'secret-token', '--api-key', 'secret-key'])
+    const runs = `/pipelines/${FIXTURE.pipeline1}/runs/`
+    await socketRequest(server.port, 'GET', runs, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
+    await socketRequest(server.port, 'GET', '/__admin/health')
+    await socketRequest(server.port, 'POST', '/nowhere?x=1')
+    const { stdout } = await server.stop()
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines.filter((line) => line.includes('listening'))).toEqual([`pipelines-mock listening on ${server.url}`])
+    expect(lines).toContain('  bearer token: se… (12 characters)')
+    expect(lines).toContain(`  try: curl -s -H 'Authorization: Bearer <your token>' ${server.url}/pipelines/${FIXTURE.pipeline1}/runs/`)
+    const access = lines.filter((line) => line.startsWith('INFO:     127.0.0.1:'))
+    expect(access.map((line) => line.replace(/:\d+ - /, ':PORT - '))).toEqual([
+      `INFO:     127.0.0.1:PORT - "GET ${runs} HTTP/1.1" 200 OK`,
+      'INFO:     127.0.0.1:PORT - "POST /nowhere?x=1 HTTP/1.1" 404 Not Found'
+    ])
+    expect(stdout).not.toContain('secret-token')
+    expect(stdout).not.toContain('secret-key')
+    expect(stdout).not.toContain('{')
   })
 
   describe('refuses to start with one clear line and exit code 1', () => {
