@@ -1,7 +1,7 @@
 // The `pipelines-mock` CLI: dispatch to one command; exit 0 on success, 1 on failure, 2 on bad usage.
 import { pathToFileURL } from 'node:url'
 import { PACKAGE_VERSION } from '../version.ts'
-import { printError, print, UsageError, type Command } from './usage.ts'
+import { didYouMean, printError, print, UsageError, type Command } from './usage.ts'
 
 // Commands load lazily, so each lists its one-line summary here for the main help.
 const commands: Record<string, { summary: string, load: () => Promise<Command> }> = {
@@ -23,7 +23,10 @@ ${lines.join('\n')}
 Global options:
   --verbose      print stack traces on failure
   -h, --help     show help (also: pipelines-mock <command> --help)
-  -v, --version  print the version`
+  -v, --version  print the version
+
+Exit codes (every command): 0 done, 1 the work failed (findings, failed checks, an unreachable
+server, a database that cannot be used), 2 bad usage (unknown command or option, bad value).`
 }
 
 // `pipelines-mock verify | head -3`: a reader that goes away ends the command quietly, as it would a Unix tool.
@@ -47,10 +50,10 @@ export async function main (argv: string[]): Promise<number> {
       return 0
     }
     const entry = commands[name]
-    if (entry === undefined) throw new UsageError(`unknown command "${name}"; run pipelines-mock --help`)
+    if (entry === undefined) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}`)
     const command = await entry.load()
     if (rest.includes('--help') || rest.includes('-h')) {
-      print(command.help)
+      print(command.helpFor?.(rest) ?? command.help)
       return 0
     }
     return await command.run(rest)

@@ -15,10 +15,10 @@ export const openapi: Command = {
 Prints the OpenAPI 3.1 document served at /openapi.json (pretty-printed).
 
 Options:
-  --out FILE   write it to FILE instead of standard output (openapi/openapi.json in this repository)
+  --out, -o FILE  write it to FILE instead of standard output (openapi/openapi.json in this repository)
   -h, --help   show this help`,
   async run (argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' } })
+    const { values } = parseFlags(argv, { out: { type: 'string', short: 'o' } })
     const text = renderOpenApi()
     if (values.out === undefined) process.stdout.write(text)
     else {

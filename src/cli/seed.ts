@@ -7,7 +7,7 @@ import { parseUuid } from '../contract/uuid.ts'
 import { loadDemo } from '../db/seed-demo.ts'
 import { resolveDbPath, withDatabase } from './database.ts'
 import { printPipelineHint } from './pipelines.ts'
-import { parseFlags, print, UsageError, type Command } from './usage.ts'
+import { didYouMean, parseFlags, print, UsageError, type Command } from './usage.ts'
 
 const dbOption = { db: { type: 'string' } } as const
 
@@ -152,6 +152,51 @@ async function writeFileAtomically (path: string, chunks: Iterable<string>): Pro
   }
 }
 
+const DB_OPTION_HELP = `  --db PATH   SQLite file (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
+  -h, --help  show this help`
+
+const SUBCOMMAND_HELP: Record<string, string> = {
+  demo: `Usage: pipelines-mock seed demo [--db PATH]
+
+Replaces all data with the demo data set (seed/demo.json), in one transaction.
+
+Options:
+${DB_OPTION_HELP}`,
+  generate: `Usage: pipelines-mock seed generate [options]
+
+Generates relationally consistent runs (deterministic for a --random-seed). Over a database that already holds
+runs, --append or --replace says what to do with them.
+
+Options:
+  --pipelines N      pipelines (default ${GENERATE_DEFAULTS.pipelines})
+  --versions N       versions per pipeline, ≥ 1 (default ${GENERATE_DEFAULTS.versions})
+  --runs N           runs per pipeline, spread over its versions (default ${GENERATE_DEFAULTS.runs})
+  --steps N          steps per version, ≥ 1 (default ${GENERATE_DEFAULTS.steps})
+  --random-seed N    same seed and flags, same bytes served (default ${GENERATE_DEFAULTS.randomSeed})
+  --now TIMESTAMP    the instant the data describes: runs near it are Pending or Running
+                     (default 2026-11-04T09:30:00Z, fixed so that output is reproducible)
+  --append           keep the existing data (runs with the same id are replaced)
+  --replace          replace all existing data
+${DB_OPTION_HELP}`,
+  import: `Usage: pipelines-mock seed import FILE... [--db PATH]
+
+Adds or updates the runs in JSON files (arrays in the response shape). All files are validated first: any problem
+and nothing is written. UUIDs in any form the endpoint accepts (stored lowercase, hyphenated), any RFC 3339
+timestamp (stored as microseconds, served as pydantic writes them). A run whose id exists is replaced.
+
+Options:
+${DB_OPTION_HELP}`,
+  export: `Usage: pipelines-mock seed export --pipeline ID [--version ID] [--out FILE] [--db PATH]
+
+Prints a pipeline's runs exactly as GET /pipelines/{ID}/runs/ returns them. Only reads the database.
+
+Options:
+  --pipeline ID      the pipeline (required)
+  --version ID       only the runs of this version
+  --out, -o FILE     write to FILE (atomically) instead of standard output
+${DB_OPTION_HELP}`
+}
+
 export const seed: Command = {
   name: 'seed',
   help: `Usage: pipelines-mock seed <command> [options]
@@ -164,32 +209,14 @@ Commands:
                              all files are validated first: any problem and nothing is written
   export --pipeline ID       print a pipeline's runs exactly as GET /pipelines/{ID}/runs/ returns them
 
-Options of generate:
-  --pipelines N      pipelines (default ${GENERATE_DEFAULTS.pipelines})
-  --versions N       versions per pipeline, ≥ 1 (default ${GENERATE_DEFAULTS.versions})
-  --runs N           runs per pipeline, spread over its versions (default ${GENERATE_DEFAULTS.runs})
-  --steps N          steps per version, ≥ 1 (default ${GENERATE_DEFAULTS.steps})
-  --random-seed N    same seed and flags, same bytes served (default ${GENERATE_DEFAULTS.randomSeed})
-  --now TIMESTAMP    the instant the data describes: runs near it are Pending or Running
-                     (default 2026-11-04T09:30:00Z, fixed so that output is reproducible)
-  --append           keep the existing data (runs with the same id are replaced)
-  --replace          replace all existing data
+Each command's options: pipelines-mock seed <command> --help
 
-Options of export:
-  --pipeline ID      the pipeline (required)
-  --version ID       only the runs of this version
-  --out, -o FILE     write to FILE (atomically) instead of standard output
-
-Options:
-  --db PATH   SQLite file (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
-  -h, --help  show this help
-
-Import accepts UUIDs in any form the endpoint accepts (stored lowercase, hyphenated) and any RFC 3339
-timestamp (stored as microseconds, served as pydantic writes them). A run whose id exists is replaced.`,
+Exit codes: 0 done, 1 the work failed, 2 bad usage.`,
+  helpFor: ([name]) => name === undefined ? undefined : SUBCOMMAND_HELP[name],
   async run (argv) {
     const [name, ...rest] = argv
     const subcommand = name === undefined ? undefined : subcommands[name]
-    if (subcommand === undefined) throw new UsageError(`unknown seed command "${name ?? ''}"; expected one of: ${Object.keys(subcommands).join(', ')}`)
+    if (subcommand === undefined) throw new UsageError(`unknown seed command "${name ?? ''}"${didYouMean(name ?? '', Object.keys(subcommands))}; expected one of: ${Object.keys(subcommands).join(', ')}`)
     return await subcommand(rest)
   }
 }

@@ -1,5 +1,6 @@
 // Shared CLI plumbing: argument parsing with node:util, usage errors (exit 2) and one-line failures (exit 1).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { closest, distance } from 'fastest-levenshtein'
 
 export class UsageError extends Error {}
 
@@ -8,6 +9,8 @@ export type Options = NonNullable<ParseArgsConfig['options']>
 export interface Command {
   name: string
   help: string
+  /** A subcommand's own help (`seed generate --help`), where the command has subcommands. */
+  helpFor?: (argv: string[]) => string | undefined
   run: (argv: string[]) => Promise<number>
 }
 
@@ -20,11 +23,25 @@ type StrictConfig<T extends Options> = {
 // Named so the declaration emit does not need @types/node's unexported helper types.
 export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<StrictConfig<T>>>
 
-/** parseArgs in strict mode; unknown flags and missing values become a UsageError. */
+/** The known name within two edits of `typed` (a typo, a missing letter), as " did you mean …?", else ''. */
+export function didYouMean (typed: string, known: readonly string[]): string {
+  if (known.length === 0) return ''
+  const nearest = closest(typed, known as string[])
+  return distance(typed, nearest) <= Math.max(2, Math.floor(typed.length / 3)) ? `; did you mean ${nearest}?` : ''
+}
+
+/** parseArgs in strict mode; unknown flags (with the nearest known one) and missing values become a UsageError. */
 export function parseFlags<T extends Options> (argv: string[], options: T, allowPositionals = false): ParsedFlags<T> {
+  const all = { ...options, help: { type: 'boolean', short: 'h' } } as const
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true })
+    return parseArgs({ args: argv, options: all, allowPositionals, strict: true })
   } catch (error) {
+    const code = (error as { code?: string }).code
+    const unknown = /Unknown option '([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1]
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      const flags = Object.keys(all).map((name) => `--${name}`)
+      throw new UsageError(`Unknown option '${unknown}'${didYouMean(unknown.split('=')[0] as string, flags)}`)
+    }
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
 }

@@ -18,7 +18,7 @@ const options = {
   version: { type: 'string' },
   compat: { type: 'string' },
   reporter: { type: 'string' },
-  out: { type: 'string' }
+  out: { type: 'string', short: 'o' }
 } as const
 
 interface VerifyArgs {
@@ -62,7 +62,7 @@ ${REMOTE_HELP}
   --compat PROFILE    the FastAPI/pydantic generation to expect: ${COMPAT_NAMES.join(', ')} (default ${DEFAULT_COMPAT});
                       auto: find the profile the server answers like, then check against it
   --reporter NAME     human (default; colour on a terminal unless NO_COLOR), json, junit
-  --out FILE          write the report to FILE instead of standard output
+  --out, -o FILE      write the report to FILE instead of standard output
   -h, --help          show this help`,
   async run (argv) {
     const args = parseVerifyArgs(argv)

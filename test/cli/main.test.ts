@@ -28,7 +28,7 @@ describe('pipelines-mock', () => {
   })
 
   it('an unknown command is bad usage: one line, exit 2', async () => {
-    expect(await runCli(['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'pipelines-mock: unknown command "frobnicate"; run pipelines-mock --help (see --help)\n' })
+    expect(await runCli(['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'pipelines-mock: unknown command "frobnicate" (see --help)\n' })
   })
 
   it.each([['serve'], ['seed'], ['openapi']])('%s --help prints that command\'s usage and exits 0', async (command) => {
@@ -44,10 +44,44 @@ describe('pipelines-mock', () => {
     expect(result.stderr).toMatch(/^pipelines-mock: Unknown option '--prot'/)
   })
 
+  it.each([
+    [['serve', '--prot', '8000'], '--port'],
+    [['pipelines', '--jsn'], '--json'],
+    [['seed', 'demo', '--dbb', 'x'], '--db'],
+    [['seed', 'generate', '--run', '5'], '--runs'],
+    [['seed', 'import', 'x.json', '--dv', 'x'], '--db'],
+    [['seed', 'export', '--pipline', 'x'], '--pipeline'],
+    [['openapi', '--ot', 'x'], '--out'],
+    [['verify', '--base-ur', 'http://127.0.0.1:1'], '--base-url'],
+    [['record', '--base-ur', 'http://127.0.0.1:1'], '--base-url']
+  ])('%j: exit 2, one line with a suggestion', async (args, suggested) => {
+    const result = await runCli(args)
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: '' })
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain(`; did you mean ${suggested}? (see --help)`)
+  })
+
+  it.each([
+    [['sevre'], 'pipelines-mock: unknown command "sevre"; did you mean serve? (see --help)'],
+    [['seed', 'genrate'], 'pipelines-mock: unknown seed command "genrate"; did you mean generate?; expected one of: demo, generate, import, export (see --help)']
+  ])('%j: a mistyped command gets a suggestion', async (args, line) => {
+    expect(await runCli(args)).toEqual({ code: 2, stdout: '', stderr: `${line}\n` })
+  })
+
+  it.each([['demo'], ['generate'], ['import'], ['export']])('seed %s --help prints that subcommand\'s own usage', async (name) => {
+    const result = await runCli(['seed', name, '--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`^Usage: pipelines-mock seed ${name}`))
+  })
+
+  it('--help lists the exit codes every command shares', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('Exit codes (every command): 0 done, 1 the work failed')
+  })
+
   it('a flag without its value is bad usage', async () => {
     const result = await runCli(['openapi', '--out'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^pipelines-mock: Option '--out <value>' argument missing/)
+    expect(result.stderr).toMatch(/^pipelines-mock: Option '(-o, )?--out <value>' argument missing/)
   })
 
   it('runs straight from src/ under tsx, as `npm run dev` does', async () => {
