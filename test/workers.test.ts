@@ -62,7 +62,7 @@ describe('serve --workers', () => {
 
   it('refuses a worker count out of range in one line', async () => {
     const result = await runCli(['serve', '--workers', '65'], { env: { PIPELINES_MOCK_DB: join(tempDir(), 'x.sqlite') } })
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toBe('pipelines-mock: invalid worker count "65": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)\n')
   })
 })

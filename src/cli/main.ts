@@ -1,5 +1,6 @@
 // The `pipelines-mock` CLI: dispatch to one command; exit 0 on success, 1 on failure, 2 on bad usage.
 import { pathToFileURL } from 'node:url'
+import { ConfigError } from '../config.ts'
 import { PACKAGE_VERSION } from '../version.ts'
 import { didYouMean, printError, print, UsageError, type Command } from './usage.ts'
 
@@ -64,13 +65,10 @@ export async function main (argv: string[]): Promise<number> {
 
 function reportFailure (error: unknown, verbose: boolean): number {
   const message = error instanceof Error ? error.message : String(error)
-  if (error instanceof UsageError) {
-    printError(`${message} (see --help)`)
-    return 2
-  }
-  printError(message)
+  printError(error instanceof UsageError ? `${message} (see --help)` : message)
   if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`)
-  return 1
+  // A bad flag or environment value is bad usage too, whichever command reads it.
+  return error instanceof UsageError || error instanceof ConfigError ? 2 : 1
 }
 
 // Run directly (`npm run dev` runs this file under tsx watch); the installed CLI goes through bin/pipelines-mock.js.

@@ -42,9 +42,9 @@ describe('pipelines-mock serve --simulate', () => {
 
   it('refuses --simulate with --read-only, and --speed without --simulate, in one line', async () => {
     const both = await runCli(['serve', '--simulate', '--read-only', '--db', join(tempDir(), 'x.sqlite')])
-    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 1, stderr: 'pipelines-mock: --simulate writes runs to the database, so it cannot be combined with --read-only\n' })
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 2, stderr: 'pipelines-mock: --simulate writes runs to the database, so it cannot be combined with --read-only\n' })
     const stray = await runCli(['serve', '--speed', '3'])
-    expect({ code: stray.code, stderr: stray.stderr }).toEqual({ code: 1, stderr: 'pipelines-mock: --speed only applies with --simulate\n' })
+    expect({ code: stray.code, stderr: stray.stderr }).toEqual({ code: 2, stderr: 'pipelines-mock: --speed only applies with --simulate\n' })
   })
 })
 

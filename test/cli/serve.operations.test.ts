@@ -32,9 +32,10 @@ function fixtureDb (name = 'db.sqlite'): { path: string, pipeline: string } {
 const LATEST = loadMigrations().at(-1)?.version as number
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
-async function expectOneLineFailure (args: string[], pattern: RegExp, extras: Parameters<typeof runCli>[1] = {}): Promise<void> {
+/** One line; exit 1 when the work failed, 2 for a bad value (bad usage). */
+async function expectOneLineFailure (args: string[], pattern: RegExp, extras: Parameters<typeof runCli>[1] = {}, code = 1): Promise<void> {
   const result = await runCli(['serve', '--port', '0', '--no-seed', ...args], extras)
-  expect(result.code, result.stderr).toBe(1)
+  expect(result.code, result.stderr).toBe(code)
   const lines = result.stderr.trimEnd().split('\n')
   expect(lines).toHaveLength(1)
   expect(lines[0]).toMatch(/^pipelines-mock: /)
@@ -118,8 +119,8 @@ describe('bad config', () => {
     [['--max-connections', '0'], /invalid --max-connections "0"/],
     [['--cors-origin', 'localhost:5173'], /invalid --cors-origin "localhost:5173"/],
     [['--headers-timeout', '9000', '--request-timeout', '1000'], /--headers-timeout \(9000\) must not exceed --request-timeout \(1000\)/]
-  ])('%j: one line, exit 1', async (args, pattern) => {
-    await expectOneLineFailure(['--db', join(dir, 'db.sqlite'), ...args], pattern)
+  ])('%j: one line, exit 2', async (args, pattern) => {
+    await expectOneLineFailure(['--db', join(dir, 'db.sqlite'), ...args], pattern, {}, 2)
   })
 
   it('refuses a port in use with a line saying so', async () => {

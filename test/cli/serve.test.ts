@@ -16,8 +16,9 @@ function fixtureDbPath (): string {
   return join(dir, 'test.sqlite')
 }
 
-function expectOneLineFailure (result: { code: number | null, stdout: string, stderr: string }, message: string | RegExp): void {
-  expect(result.code).toBe(1)
+/** One line, no stack trace; exit 1 when the work failed, 2 for a bad value (bad usage). */
+function expectOneLineFailure (result: { code: number | null, stdout: string, stderr: string }, message: string | RegExp, code = 1): void {
+  expect(result.code).toBe(code)
   expect(result.stdout).toBe('')
   expect(result.stderr.split('\n')).toHaveLength(2) // one line and its newline: no stack trace
   expect(result.stderr).toMatch(typeof message === 'string' ? `pipelines-mock: ${message}` : message)
@@ -77,19 +78,19 @@ describe('pipelines-mock serve', () => {
     expect(stdout).not.toContain('{')
   })
 
-  describe('refuses to start with one clear line and exit code 1', () => {
+  describe('refuses to start with one clear line: exit 2 for a bad value, 1 for what cannot be used', () => {
     it.each([
       ['a port above 65535', ['--port', '70000'], 'invalid port "70000": expected an integer from 0 to 65535 (--port / PIPELINES_MOCK_PORT)'],
       ['a port that is not a number', ['--port', 'eighty'], 'invalid port "eighty"'],
       ['an unknown log level', ['--log-level', 'chatty'], 'invalid log level "chatty"']
     ])('%s, writing nothing', async (_name, flags, message) => {
       const db = join(tempDir(), 'never.sqlite')
-      expectOneLineFailure(await runCli(['serve', '--db', db, ...flags]), message)
+      expectOneLineFailure(await runCli(['serve', '--db', db, ...flags]), message, 2)
       expect(existsSync(db)).toBe(false)
     })
 
     it('a bad port from the environment', async () => {
-      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'invalid port "-5"')
+      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'invalid port "-5"', 2)
     })
 
     it('a database path that is a directory', async () => {
@@ -125,7 +126,7 @@ describe('pipelines-mock serve', () => {
 
     it('prints the stack only with --verbose', async () => {
       const result = await runCli(['serve', '--port', 'x', '--verbose'])
-      expect(result.code).toBe(1)
+      expect(result.code).toBe(2)
       expect(result.stderr).toMatch(/^pipelines-mock: invalid port "x"/)
       expect(result.stderr).toMatch(/\n\s+at /)
     })
