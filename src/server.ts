@@ -1,5 +1,6 @@
 // The `serve` process: open and migrate the database (or check it, read-only), seed the demo set when empty, listen,
 // close gracefully.
+import { existsSync, rmSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { textLogStream } from './access-log.ts'
@@ -27,12 +28,18 @@ export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
 }
 
 export async function startServer (config: Config, logger = loggerOptions(config)): Promise<RunningServer> {
+  const created = config.dbPath !== ':memory:' && !existsSync(config.dbPath)
   const db = openDatabase(config.dbPath, { readOnly: config.readOnly })
+  // A server that does not start leaves no database it created behind (an existing one keeps its data).
+  const abandon = () => {
+    db.close()
+    if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${config.dbPath}${suffix}`, { force: true })
+  }
   let seededRuns: number | undefined
   try {
     seededRuns = await prepareDatabase(db, config)
   } catch (error) {
-    db.close()
+    abandon()
     throw databaseError(config.dbPath, error, { readOnly: config.readOnly })
   }
   const app = await buildApp({ config, db, logger })
@@ -44,7 +51,7 @@ export async function startServer (config: Config, logger = loggerOptions(config
   } catch (error) {
     simulation?.stop()
     await app.close()
-    db.close()
+    abandon()
     throw listenError(config, error)
   }
   let closing: Promise<void> | undefined

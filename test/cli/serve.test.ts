@@ -1,5 +1,5 @@
 // `pipelines-mock serve`, spawned with plain node: prints its URL, serves the contract, refuses bad config in one line.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
@@ -122,6 +122,13 @@ describe('pipelines-mock serve', () => {
     it('a port already in use', async () => {
       const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
       expectOneLineFailure(await runCli(['serve', '--port', String(server.port), '--db', fixtureDbPath(), '--log-level', 'silent']), /EADDRINUSE/)
+    })
+
+    it('a port already in use, with a database that does not exist yet: no file is left behind', async () => {
+      const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'silent'])
+      const dir = tempDir()
+      expectOneLineFailure(await runCli(['serve', '--port', String(server.port), '--db', join(dir, 'new.sqlite')]), /EADDRINUSE/)
+      expect(readdirSync(dir)).toEqual([])
     })
 
     it('prints the stack only with --verbose', async () => {
