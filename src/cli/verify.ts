@@ -1,7 +1,7 @@
 // `pipelines-mock verify`: check a live server (the real backend or this mock) against the contract.
 import { writeFileSync } from 'node:fs'
 import { COMPAT_NAMES, DEFAULT_COMPAT, isCompatName, type CompatName } from '../contract/compat.ts'
-import { UnreachableError } from '../verify/client.ts'
+import { TokenRefusedError, UnreachableError } from '../verify/client.ts'
 import { createHumanReporter, renderCheck, renderSummary, wantsColor } from '../verify/reporters/human.ts'
 import { renderJson } from '../verify/reporters/json.ts'
 import { renderJunit } from '../verify/reporters/junit.ts'
@@ -72,9 +72,9 @@ ${REMOTE_HELP}
     try {
       report = await runVerify({ ...args.verify, ...(streaming ? { onStart: human.start, onCheck: human.check } : {}) })
     } catch (error) {
-      if (!(error instanceof UnreachableError)) throw error
+      if (!(error instanceof UnreachableError) && !(error instanceof TokenRefusedError)) throw error
       printError(error.message)
-      return 2
+      return 1
     }
     if (streaming) human.finish(report)
     else output(render(report, args.reporter), args.out)

@@ -1,5 +1,5 @@
 // Pulls a live server's runs for one pipeline, the way `record` needs them: 200 and a JSON array, or one clear line.
-import type { Send } from '../verify/client.ts'
+import { runsRequest, type Send } from '../verify/client.ts'
 
 export class RecordError extends Error {}
 
@@ -12,8 +12,9 @@ export interface FetchRunsOptions {
 
 /** The endpoint's 200 body for the pipeline, parsed; anything else throws a RecordError naming the request. */
 export async function fetchRuns ({ send, pipelineId, token, apiKey }: FetchRunsOptions): Promise<unknown[]> {
-  const path = `/pipelines/${pipelineId}/runs/`
-  const answer = await send({ method: 'GET', path, headers: { authorization: `Bearer ${token}`, ...(apiKey === undefined ? {} : { 'api-key': apiKey }) } })
+  const request = runsRequest(pipelineId, token, apiKey)
+  const path = request.path
+  const answer = await send(request)
   if (answer.status !== 200) throw new RecordError(`GET ${path} answered ${answer.status}: ${answer.body.slice(0, 200)}`)
   let body: unknown
   try {

@@ -26,6 +26,23 @@ export type Send = (request: HttpRequest) => Promise<HttpAnswer>
 /** The server could not be reached (connection refused, DNS, TLS, timeouts) on every attempt. */
 export class UnreachableError extends Error {}
 
+/** The server answered the credentials with 401 or 403: nothing past authentication can be checked or fetched. */
+export class TokenRefusedError extends Error {}
+
+/** GET the pipeline's runs with the credentials, as record fetches them and verify first asks. */
+export function runsRequest (pipelineId: string, token: string, apiKey: string | undefined): HttpRequest {
+  return { method: 'GET', path: `/pipelines/${pipelineId}/runs/`, headers: { authorization: `Bearer ${token}`, ...(apiKey === undefined ? {} : { 'api-key': apiKey }) } }
+}
+
+/** Throws TokenRefusedError, naming the request and the server's answer, when `answer` refuses the credentials. */
+export function assertTokenAccepted (answer: HttpAnswer, request: HttpRequest): void {
+  if (answer.status !== 401 && answer.status !== 403) return
+  // A server that echoes the credentials must not get them into a CI log.
+  const secrets = Object.values(request.headers ?? {}).map((value) => value.replace(/^Bearer /i, '')).filter((value) => value.length >= 4)
+  const body = secrets.reduce((text, secret) => text.replaceAll(secret, '[redacted]'), answer.body.slice(0, 200))
+  throw new TokenRefusedError(`the server refused the token: ${request.method} ${request.path} answered ${answer.status} ${body}`)
+}
+
 // Gateways and overloaded servers answer these while a backend restarts; a contract answer is never one of them.
 const RETRIED_STATUSES = new Set([502, 503, 504])
 const BACKOFF_MS = 200

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { compatProfile, DEFAULT_COMPAT, type CompatName } from '../contract/compat.ts'
 import { PACKAGE_VERSION } from '../version.ts'
 import { CHECKS, type Check, type SuiteContext, type SuiteState } from './checks.ts'
-import { createClient, type Send } from './client.ts'
+import { assertTokenAccepted, createClient, runsRequest, type Send } from './client.ts'
 import { detectProfile } from './detect.ts'
 import { Probe } from './probe.ts'
 import { summarise, type CheckResult, type Finding, type VerifyReport, type VerifyTarget } from './report.ts'
@@ -26,7 +26,10 @@ export interface VerifyOptions {
   checks?: Check[]
 }
 
-/** Throws UnreachableError when the server cannot be reached; every other problem is a finding. */
+/**
+ * Throws UnreachableError when the server cannot be reached and TokenRefusedError when it refuses the token (one
+ * line instead of a finding from every check); every other problem is a finding.
+ */
 export async function runVerify (options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now()
   const send = options.send ?? createClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retries: options.retries, userAgent: `pipelines-mock-verify/${PACKAGE_VERSION}` })
@@ -37,6 +40,8 @@ export async function runVerify (options: VerifyOptions): Promise<VerifyReport> 
     token: options.token,
     apiKey: options.apiKey
   }
+  const credentials = runsRequest(options.pipelineId, options.token, options.apiKey)
+  assertTokenAccepted(await send(credentials), credentials)
   const detected = options.compat === 'auto' ? await detectProfile(send, base) : undefined
   const profile = options.compat === 'auto' ? detected ?? DEFAULT_COMPAT : options.compat
   const context: SuiteContext = { ...base, profile: compatProfile(profile) }

@@ -49,6 +49,11 @@ describe('pipelines-mock verify (spawned)', () => {
     expect(run.stdout).not.toContain(TOKEN)
   })
 
+  it('exits 1 with one line when the server refuses the token', async () => {
+    const run = await cli(['verify', '--base-url', mock.url, '--token', 'not-the-token', '--pipeline', FIXTURE_PIPELINE])
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `pipelines-mock: the server refused the token: GET /pipelines/${FIXTURE_PIPELINE}/runs/ answered 401 {"detail":"Could not validate credentials"}\n` })
+  })
+
   it('exits 1 and names the rule, the request and the JSON path', async () => {
     const run = await cli(verifyArgs(broken.url))
     expect(run.code).toBe(1)
@@ -96,13 +101,13 @@ describe('pipelines-mock verify (spawned)', () => {
     expect(run.stdout).not.toContain('<failure')
   })
 
-  it('exits 2 with one line when nothing listens on the port', async () => {
+  it('exits 1 with one line when nothing listens on the port', async () => {
     const closed = createServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const { port } = closed.address() as AddressInfo
     await new Promise<void>((resolve) => closed.close(() => resolve()))
     const run = await cli(verifyArgs(`http://127.0.0.1:${port}`, '--retries', '1', '--reporter', 'json'))
-    expect(run.code).toBe(2)
+    expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
     expect(run.stderr).toBe(`pipelines-mock: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (GET /pipelines/${FIXTURE_PIPELINE}/runs/, 2 attempts)\n`)
   })

@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMPAT_NAMES } from '../../src/contract/compat.ts'
-import { UnreachableError } from '../../src/verify/client.ts'
+import { TokenRefusedError, UnreachableError } from '../../src/verify/client.ts'
 import * as packageRoot from '../../src/index.ts'
 import { runVerify, type VerifyOptions } from '../../src/verify/run.ts'
 import { SCENARIOS, startBrokenServer, type BrokenServer } from '../fixtures/broken-server.ts'
@@ -85,11 +85,9 @@ describe('verify details', () => {
     expect(report.checks.find((c) => c.id === 'runs.schema')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('answered 404') })
   })
 
-  it('reports a token the server does not accept on the list check', async () => {
-    const report = await runVerify(options(server.url, { token: 'wrong-token' }))
-    const list = report.checks.find((c) => c.id === 'runs.list')
-    expect(list?.findings[0]).toMatchObject({ rule: 'runs-status', path: 'status' })
-    expect(list?.findings[0]?.message).toContain('expected 200, got 401')
+  it('stops with one TokenRefusedError for a token the server does not accept, instead of a finding per check', async () => {
+    await expect(runVerify(options(server.url, { token: 'wrong-token' }))).rejects.toThrow(new TokenRefusedError(
+      `the server refused the token: GET /pipelines/${FIXTURE_PIPELINE}/runs/ answered 401 {"detail":"Could not validate credentials"}`))
   })
 
   it('throws UnreachableError when nothing listens', async () => {
@@ -136,9 +134,10 @@ describe('verify against a server that breaks one rule', () => {
       response: (a, e) => a.status === 401 ? { ...a, body: JSON.stringify({ detail: `bad ${String(e.headers.authorization)}` }) } : a
     })
     try {
-      const report = await runVerify(options(broken.url, { token: 'sekrit-token-value' }))
-      expect(JSON.stringify(report)).not.toContain('sekrit-token-value')
-      expect(JSON.stringify(report)).toContain('[redacted]')
+      const refused = await runVerify(options(broken.url, { token: 'sekrit-token-value' })).catch((error: unknown) => error)
+      expect(refused).toBeInstanceOf(TokenRefusedError)
+      expect(String(refused)).not.toContain('sekrit-token-value')
+      expect(String(refused)).toContain('[redacted]')
     } finally {
       await broken.close()
     }
