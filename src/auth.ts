@@ -39,7 +39,7 @@ export function bearerCredentials (authorization: string | undefined): string | 
 export type Authenticator = (authorization: string | undefined) => ContractError | undefined
 
 export function createAuthenticator (options: AuthOptions): Authenticator {
-  const tokens = options.tokens.map(digest)
+  const tokens = options.tokens.map(configured)
   const profile = compatProfile(options.compat)
   const missing = authError(profile.missingCredentials)
   const wrongScheme = authError(profile.wrongScheme)
@@ -52,7 +52,7 @@ export function createAuthenticator (options: AuthOptions): Authenticator {
 
 /** When API keys are configured, a present Api-key header must be one of them; otherwise it is ignored. */
 export function createApiKeyCheck (options: AuthOptions): (apiKey: string | undefined) => ContractError | undefined {
-  const keys = options.apiKeys.map(digest)
+  const keys = options.apiKeys.map(configured)
   return (apiKey) => {
     if (keys.length === 0 || apiKey === undefined) return undefined
     return matchesAny(apiKey, keys) ? undefined : errors.invalidApiKey
@@ -60,17 +60,27 @@ export function createApiKeyCheck (options: AuthOptions): (apiKey: string | unde
 }
 
 // Hashing first gives equal-length buffers, so the comparison time says nothing about the token.
-function digest (value: string): Buffer {
-  return createHash('sha256').update(value, 'latin1').digest()
+function digest (bytes: Buffer): Buffer {
+  return createHash('sha256').update(bytes).digest()
+}
+
+/** A configured token or key (from flags, environment or config) as the UTF-8 bytes a client sends. */
+function configured (value: string): Buffer {
+  return digest(Buffer.from(value, 'utf8'))
+}
+
+// Node's HTTP parser gives header values as latin1 strings: one character per byte on the wire, so 'latin1'
+// restores those bytes exactly. A string with characters above U+00FF did not come off the wire (app.inject), and
+// is taken as its UTF-8 bytes rather than truncated.
+// eslint-disable-next-line no-control-regex -- the test is for any character outside latin1
+const OUTSIDE_LATIN1 = /[^\u0000-\u00ff]/
+function received (value: string): Buffer {
+  return digest(Buffer.from(value, OUTSIDE_LATIN1.test(value) ? 'utf8' : 'latin1'))
 }
 
 function matchesAny (candidate: string, accepted: readonly Buffer[]): boolean {
-  const hashed = digest(candidate)
+  const hashed = received(candidate)
   let found = false
   for (const token of accepted) found = timingSafeEqual(hashed, token) || found
   return found
-}
-
-export function safeEqual (a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b))
 }
