@@ -11,7 +11,9 @@ export async function buildDocsUi (document: Buffer): Promise<FastifyInstance> {
     routePrefix: '/docs',
     staticCSP: true,
     // Swagger UI sets a few inline styles (e.g. the Authorize dialog); the default CSP would block them.
-    transformStaticCSP: (header) => header.replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
+    // upgrade-insecure-requests would make a browser fetch every asset over https at any host but localhost (a
+    // container's or a demo environment's name over plain HTTP), leaving the page blank.
+    transformStaticCSP: (header) => header.replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'").replace(' upgrade-insecure-requests;', ''),
     theme: { title: 'Pipelines API - Swagger UI' },
     // FastAPI's swagger_ui_parameters (no top bar), plus a remembered token and "Try it out" already on.
     uiConfig: { layout: 'BaseLayout', deepLinking: true, showExtensions: true, showCommonExtensions: true, persistAuthorization: true, tryItOutEnabled: true }

@@ -19,13 +19,16 @@ const instant = (time: string) => time.length === 20 ? `${time.slice(0, 19)}.000
 let browser: Browser | undefined
 afterAll(async () => { await browser?.close() })
 
+// A name that is not localhost, as in a container or a demo environment: Chromium resolves it to this machine.
+const OTHER_HOST = 'pipelines-mock.test'
+
 describe.skipIf(!hasChromium)('/docs in Chromium', () => {
-  it('Authorize with demo-token, Try it out, Execute: a 200 with the pipeline\'s runs; a screenshot of the page', async () => {
+  it.each([['127.0.0.1'], [OTHER_HOST]])('at http://%s:PORT: Authorize with demo-token, Try it out, Execute: a 200 with the pipeline\'s runs; a screenshot of the page', async (host) => {
     const port = await listen(await testApp({}, seededDb(demo)))
-    const origin = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({
+    const origin = `http://${host}:${port}`
+    browser ??= await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${OTHER_HOST} 127.0.0.1`]
     })
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } })
     // Every request the page makes stays on this server: Swagger UI is served from the package, no CDN.
