@@ -72,7 +72,7 @@ export const recordCommand: Command = {
 Pulls a live server's runs (GET /pipelines/{ID}/runs/) into the database through the same path as
 seed import: everything is validated first (schema, UUIDs, timestamps, relational rules, consistency with
 the database), then upserted by id in one transaction; any problem and nothing is written. The token is
-never stored: it is removed from every recorded string.
+never stored: it is removed from every recorded string and object key.
 
 Options:
 ${REMOTE_HELP}

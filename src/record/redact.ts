@@ -5,7 +5,7 @@ import type { RunRead } from '../schemas/runs.ts'
 export interface RedactOptions {
   sql: boolean
   labels: boolean
-  /** Strings (tokens, API keys) to remove wherever they appear. */
+  /** Strings (tokens, API keys) to remove wherever they appear, object keys included. */
   secrets: readonly string[]
 }
 
@@ -44,7 +44,7 @@ function redactRun<T> (run: T, options: RedactOptions): T {
     if (options.labels && (key === 'labels' || key === 'annotations') && isStringRecord(value)) return redactLabels(value, ids)
     return undefined
   }
-  return walk(run, transform, undefined, undefined) as T
+  return walk(run, transform, undefined, undefined, (key) => removeSecrets(key, options.secrets)) as T
 }
 
 function stepQueries (run: unknown): Set<string> {
@@ -57,8 +57,11 @@ function stepQueries (run: unknown): Set<string> {
 function redactString (value: string, key: string | undefined, parent: unknown, queries: Set<string>, options: RedactOptions): string {
   let text = value
   if (options.sql && (queries.has(text) || isSqlText(key, parent))) text = redactSql(text)
-  for (const secret of options.secrets) if (secret !== '') text = text.replaceAll(secret, SECRET_MARK)
-  return text
+  return removeSecrets(text, options.secrets)
+}
+
+function removeSecrets (text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => secret === '' ? out : out.replaceAll(secret, SECRET_MARK), text)
 }
 
 // `config.query` of a step, and Argo parameters `{"name":"query","value":"…"}` wherever they sit.
@@ -81,12 +84,15 @@ function runIds (run: unknown): Set<string> {
 
 type Transform = (value: unknown, key: string | undefined, parent: unknown) => unknown
 
-/** Copies `value`, letting `transform` replace any node (undefined keeps walking); key order is kept. */
-function walk (value: unknown, transform: Transform, key: string | undefined, parent: unknown): unknown {
+/**
+ * Copies `value`, letting `transform` replace any node (undefined keeps walking) and `renameKey` any object key;
+ * key order is kept, and `transform` sees the original keys.
+ */
+function walk (value: unknown, transform: Transform, key: string | undefined, parent: unknown, renameKey: (key: string) => string): unknown {
   const replaced = transform(value, key, parent)
   if (replaced !== undefined) return replaced
-  if (Array.isArray(value)) return value.map((item) => walk(item, transform, undefined, value))
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, transform, k, value)]))
+  if (Array.isArray(value)) return value.map((item) => walk(item, transform, undefined, value, renameKey))
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [renameKey(k), walk(v, transform, k, value, renameKey)]))
   return value
 }
 

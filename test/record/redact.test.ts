@@ -89,6 +89,15 @@ describe('redactRuns', () => {
     expect(redactRuns(FIXTURE_RUNS, { sql: false, labels: false, secrets: [] })).toEqual(FIXTURE_RUNS)
   })
 
+  it('removes secrets from object keys too, wherever they sit, with labels and SQL redaction on', () => {
+    const secret = 'tok-secret-key-1'
+    const [first] = FIXTURE_RUNS as [RunRead]
+    const keyed = { ...first, argo_metadata: { ...first.argo_metadata, [secret]: 'x', nested: { [`prefix-${secret}`]: [{ [secret]: secret }] } } }
+    const [redacted] = redactRuns([keyed], { sql: true, labels: true, secrets: [secret] })
+    expect(JSON.stringify(redacted)).not.toContain(secret)
+    expect(redacted?.argo_metadata).toMatchObject({ '[redacted]': 'x', nested: { 'prefix-[redacted]': [{ '[redacted]': '[redacted]' }] } })
+  })
+
   it('is deterministic and keeps every key in order', () => {
     const options = { sql: true, labels: true, secrets: [] }
     const once = redactRuns(FIXTURE_RUNS, options)
