@@ -31,6 +31,13 @@ type RemoteValues = { [K in keyof typeof remoteOptions]?: string }
 export function parseRemote (values: RemoteValues, env: Record<string, string | undefined>): Remote {
   const baseUrl = required(values['base-url'], '--base-url')
   if (!/^https?:\/\/[^/]/.test(baseUrl) || !URL.canParse(baseUrl)) throw new UsageError(`--base-url must be an http:// or https:// URL, got "${baseUrl}"`)
+  const parsed = new URL(baseUrl)
+  if (parsed.username !== '' || parsed.password !== '') {
+    parsed.username = ''
+    parsed.password = ''
+    // fetch refuses such a URL, and the password must not reach a CI log: the message shows the URL without it.
+    throw new UsageError(`--base-url must not carry credentials (user:password@); give the bearer token with --token: ${parsed.href.replace(/\/$/, '')}`)
+  }
   const token = values.token ?? env[REMOTE_TOKEN_ENV]
   if (token === undefined || token === '') throw new UsageError(`--token is required (or set ${REMOTE_TOKEN_ENV})`)
   return {

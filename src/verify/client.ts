@@ -59,6 +59,7 @@ export function createClient (options: ClientOptions): Send {
         if (!RETRIED_STATUSES.has(answer.status) || attempt === options.retries) return answer
         lastProblem = `status ${answer.status}`
       } catch (error) {
+        if (!isNetworkError(error)) throw error
         lastProblem = describeNetworkError(error, options.timeoutMs)
       }
     }
@@ -77,6 +78,12 @@ async function attemptOnce (url: string, request: HttpRequest, options: ClientOp
   })
   const body = await response.text()
   return { status: response.status, headers: response.headers, body }
+}
+
+/** What trying again may cure: a timeout, or fetch's "fetch failed" with a socket, DNS or TLS cause. */
+function isNetworkError (error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  return error.name === 'TimeoutError' || error.name === 'AbortError' || (error instanceof TypeError && error.message === 'fetch failed')
 }
 
 function describeNetworkError (error: unknown, timeoutMs: number): string {

@@ -112,6 +112,11 @@ describe('pipelines-mock verify (spawned)', () => {
     expect(run.stderr).toBe(`pipelines-mock: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (GET /pipelines/${FIXTURE_PIPELINE}/runs/, 2 attempts)\n`)
   })
 
+  it.each([['verify'], ['record']])('%s: a --base-url with credentials is bad usage, and the password is never printed', async (command) => {
+    const run = await cli([command, '--base-url', 'http://user:s3cret-pass@127.0.0.1:1/api', '--token', TOKEN, '--pipeline', FIXTURE_PIPELINE])
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'pipelines-mock: --base-url must not carry credentials (user:password@); give the bearer token with --token: http://127.0.0.1:1/api (see --help)\n' })
+  })
+
   it('exits 2 with one line on bad usage', async () => {
     const run = await cli(['verify', '--base-url', 'http://x', '--token', 't', '--pipeline', 'nope'])
     expect(run.code).toBe(2)
