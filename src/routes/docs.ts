@@ -29,7 +29,8 @@ export function registerDocs (app: FastifyInstance, { notFound }: DocsOptions): 
     // Starlette answers HEAD on a GET route with the GET answer's headers; Node then sends no body.
     const method = request.method === 'HEAD' ? 'GET' : request.method as 'GET'
     const answer = await (await ui).inject({ method, url, headers: forwardedHeaders(request) })
-    if (answer.statusCode === 404) return orElse(request, reply)
+    // FastAPI has no /docs/static/ at all: whatever the Swagger UI refuses (a traversal, a NUL) is its plain 404.
+    if (answer.statusCode >= 400 && answer.statusCode < 500) return orElse(request, reply)
     // An empty Buffer would get a content-type the Swagger UI did not send (its redirects have none).
     const payload = answer.rawPayload.length === 0 ? undefined : answer.rawPayload
     return reply.code(answer.statusCode).headers(copiedHeaders(answer, request.method)).send(payload)

@@ -42,6 +42,12 @@ describe.each(transports(app, () => port))('over %s', (_transport, send) => {
     }
   })
 
+  it.each([['/docs/static/..%5c..%5cpackage.json'], ['/docs/static/%00'], ['/docs/static/%2e%2e/%2e%2e/package.json'], ['/docs/static/no-such-file.js']])('%s is the contract\'s 404, never the UI server\'s own error body', async (path) => {
+    const response = await send('GET', path)
+    expect({ status: response.status, body: response.body }).toEqual({ status: 404, body: '{"detail":"Not Found"}' })
+    expect(response.headers['content-type']).toBe('application/json')
+  })
+
   it('points the UI at the contract document, which offers the bearer Authorize dialog', async () => {
     const initializer = await send('GET', '/docs/static/swagger-initializer.js')
     expect(initializer.body).toContain("resolveUrl('./json')")
