@@ -33,6 +33,8 @@ export const IDLE_SOCKET_TIMEOUT = 120_000
 export const SHUTDOWN_QUIET = 100
 /** At shutdown: the listener closes after this many milliseconds even if connections keep coming. */
 export const SHUTDOWN_ACCEPT_MAX = 5_000
+/** Refused connections are logged at most once per this many milliseconds. */
+export const DROP_LOG_INTERVAL = 5_000
 // Node checks headersTimeout/requestTimeout on this period (default 30 s, which lets a slow client stay 30 s longer).
 const TIMEOUT_CHECK_INTERVAL = 1_000
 
@@ -77,9 +79,7 @@ export function configureServer (app: FastifyInstance, limits: ServerLimits): vo
   // would otherwise abort the request and end the socket before a delayed answer is written. The connection
   // closes once the last answer is written.
   Object.assign(server, { httpAllowHalfOpen: true })
-  server.on('drop', (peer?: { remoteAddress?: string }) => {
-    app.log.warn({ remoteAddress: peer?.remoteAddress }, `connection refused: ${limits.maxConnections} connections open (--max-connections)`)
-  })
+  logRefusedConnections(app, server, limits.maxConnections)
   drainOnClose(app, server)
   // Node answers 417 to any Expect other than 100-continue; uvicorn ignores the header.
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => server.emit('request', request, response))
@@ -88,6 +88,28 @@ export function configureServer (app: FastifyInstance, limits: ServerLimits): vo
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     request.once('resume', () => { if (!response.headersSent) response.writeContinue() })
     server.emit('request', request, response)
+  })
+}
+
+/**
+ * Connections refused past the cap, logged at most once per DROP_LOG_INTERVAL: the first at once, then how many
+ * more came in that interval (a flood of them would otherwise write a line each).
+ */
+function logRefusedConnections (app: FastifyInstance, server: Server, maxConnections: number): void {
+  let refused = 0
+  let window: NodeJS.Timeout | undefined
+  const report = () => {
+    if (refused > 0) app.log.warn(`${refused} more connection${refused === 1 ? '' : 's'} refused in the last ${DROP_LOG_INTERVAL / 1000} s: ${maxConnections} connections open (--max-connections)`)
+    refused = 0
+    window = undefined
+  }
+  server.on('drop', () => {
+    if (window !== undefined) {
+      refused++
+      return
+    }
+    app.log.warn(`connection refused: ${maxConnections} connections open (--max-connections)`)
+    window = setTimeout(report, DROP_LOG_INTERVAL).unref()
   })
 }
 

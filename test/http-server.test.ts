@@ -2,6 +2,9 @@
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { listen as listenOn, seededDb } from './helpers.ts'
 import { pipelineIds } from './helpers/fixture-runs.ts'
 import { exchange, openSocket, parseAnswer } from './helpers/raw-http.ts'
 import { buildTestApp, TOKEN, type TestApp } from './helpers/test-app.ts'
@@ -185,5 +188,25 @@ describe('connection cap', () => {
     const again = await exchange(port, Buffer.from('GET /__admin/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))
     expect(parseAnswer(again.raw)?.status).toBe(200)
     held.forEach((socket) => socket.destroy())
+  })
+})
+
+describe('connection cap, logged', () => {
+  it('a flood of refused connections writes one warning, not one per connection', async () => {
+    const lines: string[] = []
+    const app = await buildApp({ config: loadConfig({ 'max-connections': '2' }, {}), db: seededDb(), logger: { level: 'warn', stream: { write: (line: string) => { lines.push(line) } } } })
+    const port = await listenOn(app)
+    try {
+      const held = await Promise.all([openSocket(port), openSocket(port)])
+      held.forEach((socket) => socket.on('error', () => {}))
+      while (await new Promise<number>((resolve) => app.server.getConnections((_e, n) => resolve(n))) < 2) await sleep(10)
+      const refused = await Promise.all(Array.from({ length: 40 }, async () => await exchange(port, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))))
+      expect(refused.every((answer) => answer.closed && answer.raw.length === 0)).toBe(true)
+      const warnings = lines.map((line) => (JSON.parse(line) as { msg: string }).msg)
+      expect(warnings).toEqual(['connection refused: 2 connections open (--max-connections)'])
+      held.forEach((socket) => socket.destroy())
+    } finally {
+      await app.close()
+    }
   })
 })
