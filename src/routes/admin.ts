@@ -32,6 +32,10 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
     return sendError(reply, problem === errors.notAuthenticated ? errors.adminNotAuthenticated : errors.adminInvalidToken)
   })
   scope.setErrorHandler((error: FastifyError, request, reply) => answerBodyError(error, reply, (e) => request.log.error({ err: e }, 'admin request failed')))
+  // A `__proto__` or `constructor` key is data here, as in `seed import` and in the backend's Python dicts: kept as an
+  // own property (JSON.parse never sets a prototype), not refused as Fastify's default parser does.
+  scope.removeContentTypeParser('application/json')
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('ignore', 'ignore'))
 
   scope.post('/__admin/runs', { bodyLimit }, (request, reply) => {
     if (!Array.isArray(request.body)) {

@@ -2,7 +2,9 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { importRunFiles } from '../../src/data/import.ts'
 import { openDatabase, type Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { AUTH, listen, readJson, seededDb, tempDir, testApp, type RawResponse } from '../helpers.ts'
@@ -88,6 +90,24 @@ describe.each(['inject', 'socket'])('admin endpoints over %s', (transport) => {
       .toEqual({ status: 200, type: 'application/json', body: '{"runs":36,"pipelines":3}' })
     const served0 = JSON.parse((await served(app))[0] as string) as RunRead[]
     expect(served0.every((r) => r.name.endsWith('-v2'))).toBe(true)
+  })
+
+  it('POST /__admin/runs keeps __proto__ and constructor keys as data, as seed import does: the same bytes served', async () => {
+    const [run] = demo() as [RunRead]
+    const text = JSON.stringify([run]).replace('"argo_metadata":{', '"argo_metadata":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},')
+    const response = await send('POST', '/__admin/runs', text, { ...ADMIN, 'content-type': 'application/json' })
+    expect([response.status, response.body]).toEqual([200, '{"runs":1,"pipelines":1}'])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    const pipeline = run.pipeline_version.pipeline_id
+    const body = (await app.inject({ url: `/pipelines/${pipeline}/runs/`, headers: AUTH })).body
+    expect(body).toContain('"argo_metadata":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},')
+
+    const file = join(tempDir(), 'proto.json')
+    writeFileSync(file, text)
+    const imported = seededDb([])
+    await importRunFiles(imported, [file])
+    const other = await testApp({}, imported)
+    expect((await other.inject({ url: `/pipelines/${pipeline}/runs/`, headers: AUTH })).body).toBe(JSON.stringify(JSON.parse(body).filter((r: RunRead) => r.id === run.id)))
   })
 
   it('POST /__admin/runs with bad runs: 422 listing every path in FastAPI\'s shape, nothing written', async () => {
