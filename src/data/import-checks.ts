@@ -43,9 +43,30 @@ export function checkElement (value: unknown, index: number): CheckedElement {
     findings.push({ path: `[${index}]${finding.path.slice('[0]'.length)}`, message: finding.message, type: finding.rule })
   }
   findings.push(...epochFindings(run, index))
+  findings.push(...inexactNumbers(run.argo_manifest, `[${index}].argo_manifest`), ...inexactNumbers(run.argo_metadata, `[${index}].argo_metadata`))
   const { argo_manifest: manifest, argo_metadata: metadata, ...rest } = run
   if (findings.length > 0) return { index, findings, run: rest }
   return { index, findings, run: rest, manifestJson: JSON.stringify(manifest), metadataJson: JSON.stringify(metadata) }
+}
+
+/**
+ * Numbers the stored JSON would not give back as sent: beyond double range (1e309 parses to Infinity), integers
+ * past 2^53 (their last digits change), and -0 (served as 0). Refused rather than changed silently.
+ */
+function inexactNumbers (value: unknown, path: string): ElementFinding[] {
+  if (typeof value === 'number') {
+    const problem = !Number.isFinite(value)
+      ? 'is out of range for a JSON number the server can give back'
+      : Number.isInteger(value) && !Number.isSafeInteger(value)
+        ? 'is an integer beyond 2^53: its digits cannot be kept exactly'
+        : Object.is(value, -0) ? 'is -0, which would be served as 0' : undefined
+    return problem === undefined ? [] : [{ path, message: `number ${problem}`, type: 'number_inexact' }]
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => inexactNumbers(item, `${path}[${i}]`))
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => inexactNumbers(item, `${path}${jsonPath(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)}`))
+  }
+  return []
 }
 
 /** The TypeBox model, one finding per path (none below a path already reported). */

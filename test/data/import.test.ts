@@ -40,6 +40,20 @@ const RUNNING = 1 // demo run 1: Running, steps S S R P P
 const FAILED = 5 // demo run 5: Failed, steps S F O O O
 
 describe('importRuns', () => {
+  it('refuses numbers the stored JSON would not give back as sent, naming each path; keeps the exact ones', () => {
+    const db = emptyDb()
+    const runs = broken((r) => {
+      r[0].argo_metadata = { ...r[0].argo_metadata, big: 2 ** 64, inf: Infinity, neg: -0, nested: [{ 'a/b': -0 }], exact: [1.5, -2, 9007199254740991, 0.1] }
+    })
+    expect(findingsOf(() => importRuns(db, runs))).toEqual([
+      'runs: [0].argo_metadata.big: number is an integer beyond 2^53: its digits cannot be kept exactly',
+      'runs: [0].argo_metadata.inf: number is out of range for a JSON number the server can give back',
+      'runs: [0].argo_metadata.neg: number is -0, which would be served as 0',
+      'runs: [0].argo_metadata.nested[0]["a/b"]: number is -0, which would be served as 0'
+    ])
+    expect(db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0)
+  })
+
   it('imports an array into an empty database: served bodies equal the same runs imported by the writer', () => {
     const db = emptyDb()
     expect(importRuns(db, demo())).toEqual({ runs: 36, pipelines: 3 })

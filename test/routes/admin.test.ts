@@ -110,6 +110,19 @@ describe.each(['inject', 'socket'])('admin endpoints over %s', (transport) => {
     expect((await other.inject({ url: `/pipelines/${pipeline}/runs/`, headers: AUTH })).body).toBe(JSON.stringify(JSON.parse(body).filter((r: RunRead) => r.id === run.id)))
   })
 
+  it('POST /__admin/runs refuses numbers it could not give back exactly, as seed import does: 422 naming the path', async () => {
+    const before = await served(app)
+    const text = JSON.stringify(demo().slice(0, 1)).replace('"argo_metadata":{', '"argo_metadata":{"big":12345678901234567890123,"huge":1e309,')
+    const response = await send('POST', '/__admin/runs', text, { ...ADMIN, 'content-type': 'application/json' })
+    expect(response.status).toBe(422)
+    const detail = (JSON.parse(response.body) as { detail: Array<{ loc: unknown[], msg: string }> }).detail
+    expect(detail.map((item) => [item.loc.slice(-2), item.msg])).toEqual([
+      [['argo_metadata', 'big'], 'number is an integer beyond 2^53: its digits cannot be kept exactly'],
+      [['argo_metadata', 'huge'], 'number is out of range for a JSON number the server can give back']
+    ])
+    expect(await served(app)).toEqual(before)
+  })
+
   it('POST /__admin/runs with bad runs: 422 listing every path in FastAPI\'s shape, nothing written', async () => {
     const before = await served(app)
     const runs = demo() as any[]
