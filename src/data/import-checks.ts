@@ -43,30 +43,31 @@ export function checkElement (value: unknown, index: number): CheckedElement {
     findings.push({ path: `[${index}]${finding.path.slice('[0]'.length)}`, message: finding.message, type: finding.rule })
   }
   findings.push(...epochFindings(run, index))
-  findings.push(...inexactNumbers(run.argo_manifest, `[${index}].argo_manifest`), ...inexactNumbers(run.argo_metadata, `[${index}].argo_metadata`))
+  findings.push(...unservableValues(run, `[${index}]`))
   const { argo_manifest: manifest, argo_metadata: metadata, ...rest } = run
   if (findings.length > 0) return { index, findings, run: rest }
   return { index, findings, run: rest, manifestJson: JSON.stringify(manifest), metadataJson: JSON.stringify(metadata) }
 }
 
 /**
- * Numbers the stored JSON would not give back as sent: beyond double range (1e309 parses to Infinity), integers
- * past 2^53 (their last digits change), and -0 (served as 0). Refused rather than changed silently.
+ * Values the server could not give back as sent, refused rather than changed silently: numbers beyond double range
+ * (1e309 parses to Infinity), integers past 2^53 (their last digits change), -0 (served as 0), and strings or keys
+ * with a lone surrogate (UTF-8 cannot carry one; FastAPI's own JSON encoding fails on it).
  */
-function inexactNumbers (value: unknown, path: string): ElementFinding[] {
+function unservableValues (value: unknown, path: string): ElementFinding[] {
+  const finding = (message: string): ElementFinding[] => [{ path, message, type: 'value_not_servable' }]
+  if (typeof value === 'string') return value.isWellFormed() ? [] : finding('string has a lone surrogate, which UTF-8 cannot carry')
   if (typeof value === 'number') {
-    const problem = !Number.isFinite(value)
-      ? 'is out of range for a JSON number the server can give back'
-      : Number.isInteger(value) && !Number.isSafeInteger(value)
-        ? 'is an integer beyond 2^53: its digits cannot be kept exactly'
-        : Object.is(value, -0) ? 'is -0, which would be served as 0' : undefined
-    return problem === undefined ? [] : [{ path, message: `number ${problem}`, type: 'number_inexact' }]
+    if (!Number.isFinite(value)) return finding('number is out of range for a JSON number the server can give back')
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return finding('number is an integer beyond 2^53: its digits cannot be kept exactly')
+    return Object.is(value, -0) ? finding('number is -0, which would be served as 0') : []
   }
-  if (Array.isArray(value)) return value.flatMap((item, i) => inexactNumbers(item, `${path}[${i}]`))
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => inexactNumbers(item, `${path}${jsonPath(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)}`))
-  }
-  return []
+  if (Array.isArray(value)) return value.flatMap((item, i) => unservableValues(item, `${path}[${i}]`))
+  if (value === null || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([key, item]) => {
+    const at = `${path}${jsonPath(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)}`
+    return key.isWellFormed() ? unservableValues(item, at) : [{ path: at, message: 'key has a lone surrogate, which UTF-8 cannot carry', type: 'value_not_servable' }]
+  })
 }
 
 /** The TypeBox model, one finding per path (none below a path already reported). */

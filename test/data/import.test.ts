@@ -40,6 +40,18 @@ const RUNNING = 1 // demo run 1: Running, steps S S R P P
 const FAILED = 5 // demo run 5: Failed, steps S F O O O
 
 describe('importRuns', () => {
+  it('refuses lone surrogates in any string or key, naming each path (the writer would turn them into U+FFFD)', () => {
+    const db = emptyDb()
+    const runs = broken((r) => {
+      r[0].name = 'run-\ud800'
+      r[0].argo_manifest = { ...r[0].argo_manifest, 'k\udc00': 'v', ok: 'é 😀' }
+    })
+    expect(findingsOf(() => importRuns(db, runs))).toEqual([
+      'runs: [0].name: string has a lone surrogate, which UTF-8 cannot carry',
+      `runs: [0].argo_manifest[${JSON.stringify('k\udc00')}]: key has a lone surrogate, which UTF-8 cannot carry`
+    ])
+  })
+
   it('refuses numbers the stored JSON would not give back as sent, naming each path; keeps the exact ones', () => {
     const db = emptyDb()
     const runs = broken((r) => {
