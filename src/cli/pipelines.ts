@@ -1,7 +1,7 @@
 // `pipelines-mock pipelines`: the pipelines in a database, with their versions, run counts and newest runs.
 import { formatTimestamp } from '../contract/timestamps.ts'
 import type { Db } from '../db/open.ts'
-import { listPipelines, type PipelineSummary } from '../queries/pipelines.ts'
+import { listPipelines, somePipelineIds, type PipelineSummary } from '../queries/pipelines.ts'
 import { ENV } from '../config.ts'
 import { resolveDbPath, withDatabase } from './database.ts'
 import { parseFlags, print, type Command } from './usage.ts'
@@ -28,10 +28,10 @@ function asJson (pipelines: PipelineSummary[]): string {
 
 /** The closing lines of a command that wrote data: a few pipeline ids and how to list them all. */
 export function printPipelineHint (db: Db, path: string, shown = 3): void {
-  const pipelines = listPipelines(db)
-  if (pipelines.length === 0) return
-  const more = pipelines.length > shown ? ` (and ${pipelines.length - shown} more)` : ''
-  print(`pipelines: ${pipelines.slice(0, shown).map((p) => p.id).join(', ')}${more}`)
+  const { ids, total } = somePipelineIds(db, shown)
+  if (total === 0) return
+  const more = total > ids.length ? ` (and ${total - ids.length} more)` : ''
+  print(`pipelines: ${ids.join(', ')}${more}`)
   print(`list them with their versions: npx pipelines-mock pipelines --db ${path}`)
 }
 
