@@ -19,27 +19,27 @@ export function reportListening (url: string): void {
   process.send?.(message)
 }
 
-/** Migrates and seeds once, so that workers find the database ready instead of racing to prepare it. */
-function prepareDatabase (config: Config): void {
-  if (config.readOnly) return
+/** Migrates and seeds once, so that workers find the database ready instead of racing to prepare it; the runs seeded. */
+function prepareDatabase (config: Config): number | undefined {
+  if (config.readOnly) return undefined
   const db = openDatabase(config.dbPath)
   try {
     migrate(db)
-    if (config.seedDemo && isEmpty(db)) loadDemo(db)
+    return config.seedDemo && isEmpty(db) ? loadDemo(db) : undefined
   } finally {
     db.close()
   }
 }
 
 export interface PrimaryEvents {
-  /** Once, when all workers listen. */
-  listening: (url: string) => void
+  /** Once, when all workers listen; `seededRuns` when the primary filled an empty database with the demo data. */
+  listening: (url: string, seededRuns: number | undefined) => void
   log: (level: 'info' | 'warn', line: string) => void
 }
 
 /** Resolves with the exit code once the primary has stopped every worker after a signal. */
 export async function runPrimary (config: Config, events: PrimaryEvents): Promise<number> {
-  prepareDatabase(config)
+  const seededRuns = prepareDatabase(config)
   const startedAt = new Map<Worker, number>()
   const listening = new Set<Worker>()
   let stopping = false
@@ -54,7 +54,7 @@ export async function runPrimary (config: Config, events: PrimaryEvents): Promis
       events.log('info', `worker ${worker.process.pid ?? '?'} listening on ${message.url}`)
       if (!announced && listening.size === config.workers) {
         announced = true
-        events.listening(message.url)
+        events.listening(message.url, seededRuns)
       }
     })
   }

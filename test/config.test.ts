@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '127.0.0.2', port: 0, tokens: ['flag-token'], logLevel: 'debug', seedDemo: false, cacheBytes: 5 * 1024 * 1024, workers: 2 })
   })
 
-  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['1GB', 1024 ** 3], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
+  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50mb', 50 * 1024 * 1024], ['256MB', 256 * 1024 ** 2], ['10 b', 10]])('admin body limit %s is %i bytes', (value, bytes) => {
     expect(loadConfig({ 'admin-body-limit': value }, { [ENV.adminBodyLimit]: '1kb' }).adminBodyLimit).toBe(bytes)
   })
 
@@ -84,26 +84,26 @@ describe('loadConfig', () => {
   })
 
   it.each([
-    ['a port above 65535', { port: '65536' }, {}, 'invalid port "65536": expected an integer from 0 to 65535 (--port / PIPELINES_MOCK_PORT)'],
-    ['a negative port', { port: '-1' }, {}, 'invalid port "-1"'],
-    ['a port that is not a number', {}, { [ENV.port]: 'http' }, 'invalid port "http"'],
-    ['a fractional port', { port: '80.5' }, {}, 'invalid port "80.5"'],
-    ['an empty port', { port: '' }, {}, 'invalid port ""'],
-    ['an unknown log level', { 'log-level': 'loud' }, {}, 'invalid log level "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
-    ['an empty host', { host: ' ' }, {}, '--host must not be empty'],
-    ['an empty db path', {}, { [ENV.db]: '' }, '--db must not be empty'],
-    ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, '--token values must be non-empty and contain no whitespace'],
-    ['a token with a space', { token: ['two words'] }, {}, '--token values must be non-empty and contain no whitespace'],
-    ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token must be at least 8 characters with no whitespace'],
-    ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, 'invalid body limit "mb": expected a size such as 50mb, 512kb or 1048576 (--admin-body-limit / PIPELINES_MOCK_ADMIN_BODY_LIMIT)'],
-    ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'invalid body limit "0"'],
+    ['a port above 65535', { port: '65536' }, {}, '--port: expected a whole number from 0 to 65535, got "65536"'],
+    ['a negative port', { port: '-1' }, {}, '--port: expected a whole number from 0 to 65535, got "-1"'],
+    ['a port that is not a number', {}, { [ENV.port]: 'http' }, 'PIPELINES_MOCK_PORT: expected a whole number from 0 to 65535, got "http"'],
+    ['a fractional port', { port: '80.5' }, {}, '--port: expected a whole number from 0 to 65535, got "80.5"'],
+    ['an empty port', { port: '' }, {}, '--port: expected a whole number from 0 to 65535, got ""'],
+    ['an unknown log level', { 'log-level': 'loud' }, {}, '--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    ['an empty host', { host: ' ' }, {}, '--host: expected a value, got " "'],
+    ['an empty db path', {}, { [ENV.db]: '' }, 'PIPELINES_MOCK_DB: expected a value, got ""'],
+    ['an empty token', {}, { [ENV.tokens]: 'a,,b' }, 'PIPELINES_MOCK_TOKENS: expected a value without whitespace, got ""'],
+    ['a token with a space', { token: ['two words'] }, {}, '--token: expected a value without whitespace, got "two words"'],
+    ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token: expected at least 8 characters without whitespace, got "short"'],
+    ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, '--admin-body-limit: expected a size such as 50mb, 512kb or 1048576, at most 256mb, got "mb"'],
+    ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'PIPELINES_MOCK_ADMIN_BODY_LIMIT: expected a size such as 50mb, 512kb or 1048576, at most 256mb, got "0"'],
     ['a simulation across workers', { simulate: true, workers: '2' }, {}, '--simulate runs in one process, so it cannot be combined with --workers above 1'],
-    ['no workers', { workers: '0' }, {}, 'invalid worker count "0": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)'],
-    ['too many workers', {}, { [ENV.workers]: '65' }, 'invalid worker count "65": expected an integer from 1 to 64'],
-    ['a worker count that is not a number', { workers: 'all' }, {}, 'invalid worker count "all"'],
-    ['a negative cache size', { 'cache-mb': '-1' }, {}, 'invalid cache size "-1": expected an integer from 0 to 4096 (--cache-mb / PIPELINES_MOCK_CACHE_MB)'],
-    ['a cache size with a unit', {}, { [ENV.cacheMb]: '32MB' }, 'invalid cache size "32MB"'],
-    ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'invalid PIPELINES_MOCK_NO_SEED "maybe": expected true or false']
+    ['no workers', { workers: '0' }, {}, '--workers: expected a whole number from 1 to 64, got "0"'],
+    ['too many workers', {}, { [ENV.workers]: '65' }, 'PIPELINES_MOCK_WORKERS: expected a whole number from 1 to 64, got "65"'],
+    ['a worker count that is not a number', { workers: 'all' }, {}, '--workers: expected a whole number from 1 to 64, got "all"'],
+    ['a negative cache size', { 'cache-mb': '-1' }, {}, '--cache-mb: expected a whole number from 0 to 4096, got "-1"'],
+    ['a cache size with a unit', {}, { [ENV.cacheMb]: '32MB' }, 'PIPELINES_MOCK_CACHE_MB: expected a whole number from 0 to 4096, got "32MB"'],
+    ['a no-seed value that is not boolean', {}, { [ENV.noSeed]: 'maybe' }, 'PIPELINES_MOCK_NO_SEED: expected true or false (or 1 or 0), got "maybe"']
   ])('rejects %s with one clear line', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError)
     expect(() => loadConfig(flags, env)).toThrow(message)
@@ -129,11 +129,11 @@ describe('loadConfig', () => {
     })
 
     it.each([
-      [{ simulate: true, speed: '0' }, 'invalid --speed "0": expected a number from 0.001 to 1000000 (--speed / PIPELINES_MOCK_SPEED)'],
-      [{ simulate: true, speed: 'fast' }, 'invalid --speed "fast"'],
-      [{ simulate: true, 'random-seed': '1.5' }, 'invalid --random-seed "1.5": expected an integer'],
-      [{ simulate: true, 'simulate-interval': '0.5' }, 'invalid --simulate-interval "0.5"'],
-      [{ simulate: true, 'simulate-keep': '-1' }, 'invalid --simulate-keep "-1"'],
+      [{ simulate: true, speed: '0' }, '--speed: expected a number from 0.001 to 1000000, got "0"'],
+      [{ simulate: true, speed: 'fast' }, '--speed: expected a number from 0.001 to 1000000, got "fast"'],
+      [{ simulate: true, 'random-seed': '1.5' }, '--random-seed: expected a whole number from 0 to 4294967295, got "1.5"'],
+      [{ simulate: true, 'simulate-interval': '0.5' }, '--simulate-interval: expected a number from 1 to 31536000, got "0.5"'],
+      [{ simulate: true, 'simulate-keep': '-1' }, '--simulate-keep: expected a whole number from 0 to 1000000000, got "-1"'],
       [{ speed: '10' }, '--speed only applies with --simulate'],
       [{ simulate: true, 'read-only': true }, '--simulate writes runs to the database, so it cannot be combined with --read-only']
     ])('refuses %o in one line', (flags, message) => {
@@ -171,15 +171,15 @@ describe('loadConfig: contract-testing settings', () => {
   })
 
   it.each([
-    [{ compat: 'fastapi-0.99' }, 'invalid compatibility profile "fastapi-0.99": expected one of current, pydantic-2.12, fastapi-0.128, fastapi-0.121, fastapi-0.110 (--compat / PIPELINES_MOCK_COMPAT)'],
-    [{ latency: '80-20' }, 'invalid latency "80-20": expected MS or MIN-MAX, whole milliseconds up to 60000 (--latency / PIPELINES_MOCK_LATENCY)'],
-    [{ latency: '60001' }, 'invalid latency "60001": expected MS or MIN-MAX, whole milliseconds up to 60000 (--latency / PIPELINES_MOCK_LATENCY)'],
-    [{ latency: 'fast' }, 'invalid latency "fast": expected MS or MIN-MAX, whole milliseconds up to 60000 (--latency / PIPELINES_MOCK_LATENCY)'],
-    [{ 'error-rate': '1.5' }, 'invalid error rate "1.5": expected a number from 0 to 1 (--error-rate / PIPELINES_MOCK_ERROR_RATE)'],
-    [{ 'error-rate': ' ' }, 'invalid error rate " ": expected a number from 0 to 1 (--error-rate / PIPELINES_MOCK_ERROR_RATE)'],
-    [{ 'error-status': '502' }, 'invalid error status "502": expected 500, 503 or 500,503 (--error-status / PIPELINES_MOCK_ERROR_STATUS)'],
-    [{ 'fault-seed': '-1' }, 'invalid fault seed "-1": expected an integer from 0 to 4294967295 (--fault-seed / PIPELINES_MOCK_FAULT_SEED)'],
-    [{ 'journal-size': '100001' }, 'invalid journal size "100001": expected an integer from 0 to 100000 (--journal-size / PIPELINES_MOCK_JOURNAL_SIZE)']
+    [{ compat: 'fastapi-0.99' }, '--compat: expected one of current, pydantic-2.12, fastapi-0.128, fastapi-0.121, fastapi-0.110, got "fastapi-0.99"'],
+    [{ latency: '80-20' }, '--latency: expected MS or MIN-MAX, whole milliseconds up to 60000, got "80-20"'],
+    [{ latency: '60001' }, '--latency: expected MS or MIN-MAX, whole milliseconds up to 60000, got "60001"'],
+    [{ latency: 'fast' }, '--latency: expected MS or MIN-MAX, whole milliseconds up to 60000, got "fast"'],
+    [{ 'error-rate': '1.5' }, '--error-rate: expected a number from 0 to 1, got "1.5"'],
+    [{ 'error-rate': ' ' }, '--error-rate: expected a number from 0 to 1, got " "'],
+    [{ 'error-status': '502' }, '--error-status: expected 500, 503 or 500,503, got "502"'],
+    [{ 'fault-seed': '-1' }, '--fault-seed: expected a whole number from 0 to 4294967295, got "-1"'],
+    [{ 'journal-size': '100001' }, '--journal-size: expected a whole number from 0 to 100000, got "100001"']
   ])('rejects %j with one clear line', (flags, message) => {
     expect(() => loadConfig(flags, {})).toThrow(new ConfigError(message))
   })

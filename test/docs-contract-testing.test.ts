@@ -5,6 +5,7 @@ import { verify } from '../src/cli/verify.ts'
 import { recordCommand } from '../src/cli/record.ts'
 import { CHECKS } from '../src/verify/checks.ts'
 import { COMPAT_NAMES } from '../src/contract/compat.ts'
+import { SERVE_OPTIONS } from '../src/config.ts'
 import { readMarkdown } from './helpers/markdown.ts'
 
 const testing = readMarkdown('docs/testing.md')
@@ -28,5 +29,13 @@ describe('docs: contract testing', () => {
     const flags = flagsOf(serve.help)
     expect(flags).toEqual(expect.arrayContaining(['--compat', '--no-prefer', '--latency', '--error-rate', '--fault-seed', '--journal-size']))
     for (const flag of flags) expect(cli).toContain(`\`${flag}`)
+  })
+
+  it('gives each serve flag its environment variable in the commands page, as the option table has it', () => {
+    const rows = cli.split('\n').filter((line) => line.startsWith('| `--'))
+    for (const option of Object.values(SERVE_OPTIONS)) {
+      const row = rows.find((line) => line.startsWith(`| \`--${option.flag}`))
+      expect(row, `--${option.flag}`).toContain(`\`${option.env ?? ''}`)
+    }
   })
 })

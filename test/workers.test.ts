@@ -63,6 +63,6 @@ describe('serve --workers', () => {
   it('refuses a worker count out of range in one line', async () => {
     const result = await runCli(['serve', '--workers', '65'], { env: { PIPELINES_MOCK_DB: join(tempDir(), 'x.sqlite') } })
     expect(result.code).toBe(2)
-    expect(result.stderr).toBe('pipelines-mock: invalid worker count "65": expected an integer from 1 to 64 (--workers / PIPELINES_MOCK_WORKERS)\n')
+    expect(result.stderr).toBe('pipelines-mock: --workers: expected a whole number from 1 to 64, got "65"\n')
   })
 })

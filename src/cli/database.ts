@@ -1,12 +1,13 @@
 // The database of a CLI command: its path (flag, then environment, then default) and a scoped connection.
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { DEFAULTS, ENV } from '../config.ts'
 import { migrate } from '../db/migrate.ts'
 import { openDatabase, type Db } from '../db/open.ts'
+import { readOption } from '../options/option.ts'
+import { DB } from '../options/table.ts'
 
 export function resolveDbPath (flag: string | undefined, env = process.env): string {
-  return flag ?? env[ENV.db] ?? DEFAULTS.dbPath
+  return readOption(DB.db, { db: flag }, env)
 }
 
 /** Opens (and unless read-only, migrates) the database, runs `work`, and closes it whatever happens. */

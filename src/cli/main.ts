@@ -65,10 +65,10 @@ export async function main (argv: string[]): Promise<number> {
 
 function reportFailure (error: unknown, verbose: boolean): number {
   const message = error instanceof Error ? error.message : String(error)
-  printError(error instanceof UsageError ? `${message} (see --help)` : message)
+  // A value's line already says what is expected; other usage errors point at the help.
+  printError(error instanceof UsageError && !(error instanceof ConfigError) ? `${message} (see --help)` : message)
   if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`)
-  // A bad flag or environment value is bad usage too, whichever command reads it.
-  return error instanceof UsageError || error instanceof ConfigError ? 2 : 1
+  return error instanceof UsageError ? 2 : 1
 }
 
 // Run directly (`npm run dev` runs this file under tsx watch); the installed CLI goes through bin/pipelines-mock.js.

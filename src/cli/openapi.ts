@@ -2,7 +2,9 @@
 import { writeFileSync } from 'node:fs'
 import { buildOpenApiDocument } from '../openapi.ts'
 import { PACKAGE_VERSION } from '../version.ts'
-import { parseFlags, print, type Command } from './usage.ts'
+import { helpLines } from '../options/option.ts'
+import { OPENAPI } from '../options/table.ts'
+import { print, readArgs, type Command } from './usage.ts'
 
 export function renderOpenApi (): string {
   return `${JSON.stringify(buildOpenApiDocument(PACKAGE_VERSION), null, 2)}\n`
@@ -15,19 +17,18 @@ export const openapi: Command = {
 Prints the OpenAPI 3.1 document served at /openapi.json (pretty-printed).
 
 Options:
-  --out, -o FILE  write it to FILE instead of standard output (openapi/openapi.json in this repository)
-  -h, --help   show this help`,
+${helpLines(OPENAPI)}`,
   async run (argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string', short: 'o' } })
+    const { out } = readArgs(argv, OPENAPI).values
     const text = renderOpenApi()
-    if (values.out === undefined) process.stdout.write(text)
+    if (out === undefined) process.stdout.write(text)
     else {
       try {
-        writeFileSync(values.out, text)
+        writeFileSync(out, text)
       } catch (error) {
-        throw new Error(`cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        throw new Error(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
       }
-      print(`wrote ${values.out}`)
+      print(`wrote ${out}`)
     }
     return 0
   }

@@ -2,9 +2,10 @@
 import { formatTimestamp } from '../contract/timestamps.ts'
 import type { Db } from '../db/open.ts'
 import { listPipelines, somePipelineIds, type PipelineSummary } from '../queries/pipelines.ts'
-import { ENV } from '../config.ts'
-import { resolveDbPath, withDatabase } from './database.ts'
-import { parseFlags, print, type Command } from './usage.ts'
+import { helpLines } from '../options/option.ts'
+import { LIST } from '../options/table.ts'
+import { withDatabase } from './database.ts'
+import { print, readArgs, type Command } from './usage.ts'
 
 const time = (microseconds: number | undefined) => microseconds === undefined ? 'no runs' : `newest ${formatTimestamp(microseconds)}`
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
@@ -43,16 +44,13 @@ Lists every pipeline in the database with its versions (oldest first), the numbe
 the newest run. Only reads the database.
 
 Options:
-  --db PATH   SQLite file (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
-  --json      print one JSON document instead
-  -h, --help  show this help
+${helpLines(LIST)}
 
 Exit codes: 0 listed, 1 the database cannot be read, 2 bad usage.`,
   async run (argv) {
-    const { values } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } })
-    const path = resolveDbPath(values.db)
+    const { db: path, json } = readArgs(argv, LIST).values
     const found = await withDatabase(path, (db) => listPipelines(db), { readOnly: true })
-    if (values.json === true) print(asJson(found))
+    if (json) print(asJson(found))
     else if (found.length === 0) print(`no pipelines in ${path}`)
     else for (const line of asText(found)) print(line)
     return 0

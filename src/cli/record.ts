@@ -6,17 +6,10 @@ import { fetchRuns } from '../record/fetch.ts'
 import { redactRuns, type RedactOptions } from '../record/redact.ts'
 import { createClient } from '../verify/client.ts'
 import { PACKAGE_VERSION } from '../version.ts'
-import { parseRemote, REMOTE_HELP, remoteOptions, uuidFlag, type Remote } from './remote.ts'
-import { resolveDbPath } from './database.ts'
-import { parseFlags, print, UsageError, type Command } from './usage.ts'
-
-const options = {
-  ...remoteOptions,
-  pipeline: { type: 'string', multiple: true },
-  db: { type: 'string' },
-  'redact-sql': { type: 'boolean' },
-  'redact-labels': { type: 'boolean' }
-} as const
+import { helpLines } from '../options/option.ts'
+import { RECORD } from '../options/table.ts'
+import { remoteOf, type Remote } from './remote.ts'
+import { print, readArgs, type Command } from './usage.ts'
 
 export interface RecordArgs {
   remote: Remote
@@ -26,14 +19,12 @@ export interface RecordArgs {
 }
 
 export function parseRecordArgs (argv: string[], env: Record<string, string | undefined> = process.env): RecordArgs {
-  const { values } = parseFlags(argv, options)
-  const remote = parseRemote(values, env)
-  if (values.pipeline === undefined || values.pipeline.length === 0) throw new UsageError('--pipeline is required (repeat it for more pipelines)')
+  const { values } = readArgs(argv, RECORD, env)
   return {
-    remote,
-    pipelineIds: [...new Set(values.pipeline.map((id) => uuidFlag(id, '--pipeline')))],
-    dbPath: resolveDbPath(values.db, env),
-    redact: { sql: values['redact-sql'] === true, labels: values['redact-labels'] === true }
+    remote: remoteOf(values),
+    pipelineIds: [...new Set(values.pipelines)],
+    dbPath: values.db,
+    redact: { sql: values.redactSql, labels: values.redactLabels }
   }
 }
 
@@ -75,13 +66,7 @@ the database), then upserted by id in one transaction; any problem and nothing i
 never stored: it is removed from every recorded string and object key.
 
 Options:
-${REMOTE_HELP}
-  --pipeline ID       a pipeline to record, repeatable
-  --db PATH           SQLite file (env PIPELINES_MOCK_DB, default ./data/pipelines-mock.sqlite)
-  --redact-sql        replace SQL text (step queries, Argo query parameters) with "SELECT … /* redacted <hash> */"
-  --redact-labels     replace Argo label and annotation values with "redacted-<hash>" (kept: the controller's
-                      workflows.argoproj.io/* labels and values that are the run's own ids)
-  -h, --help          show this help`,
+${helpLines(RECORD)}`,
   async run (argv) {
     const args = parseRecordArgs(argv)
     const summary = await record(args)

@@ -1,73 +1,27 @@
 // `pipelines-mock seed <demo|generate|import|export>`: replace, add or read out the data in the SQLite database.
 import { once } from 'node:events'
 import { createWriteStream, renameSync, rmSync } from 'node:fs'
-import { ENV } from '../config.ts'
-import { parseTimestamp } from '../contract/timestamps.ts'
-import { parseUuid } from '../contract/uuid.ts'
 import { loadDemo } from '../db/seed-demo.ts'
-import { resolveDbPath, withDatabase } from './database.ts'
+import { helpLines } from '../options/option.ts'
+import { DB, EXPORT, GENERATE } from '../options/table.ts'
+import { withDatabase } from './database.ts'
 import { printPipelineHint } from './pipelines.ts'
-import { didYouMean, parseFlags, print, UsageError, type Command } from './usage.ts'
-
-const dbOption = { db: { type: 'string' } } as const
-
-const GENERATE_DEFAULTS = { pipelines: 10, versions: 3, runs: 100, steps: 5, randomSeed: 1 }
-
-function wholeNumber (flag: string, value: string | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
-    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got "${value}"`)
-  }
-  return Number(value)
-}
-
-function integer (flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${flag} must be an integer, got "${value}"`)
-  return Number(value)
-}
-
-function uuidFlag (flag: string, value: string): string {
-  const parsed = parseUuid(value)
-  if (!parsed.ok) throw new UsageError(`--${flag} "${value}" is not a UUID: ${parsed.error}`)
-  return parsed.uuid
-}
+import { didYouMean, print, readArgs, UsageError, type Command } from './usage.ts'
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
 
 const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
   async demo (argv) {
-    const { values } = parseFlags(argv, dbOption)
-    const path = resolveDbPath(values.db)
+    const { db: path } = readArgs(argv, DB).values
     const count = await withDatabase(path, (db) => loadDemo(db))
     print(`loaded the demo data set (${count} runs) into ${path}`)
     return 0
   },
 
   async generate (argv) {
-    const { values } = parseFlags(argv, {
-      ...dbOption,
-      pipelines: { type: 'string' },
-      versions: { type: 'string' },
-      runs: { type: 'string' },
-      steps: { type: 'string' },
-      'random-seed': { type: 'string' },
-      now: { type: 'string' },
-      append: { type: 'boolean' },
-      replace: { type: 'boolean' }
-    })
-    if (values.append === true && values.replace === true) throw new UsageError('--append and --replace exclude each other')
-    const options = {
-      pipelines: wholeNumber('pipelines', values.pipelines, GENERATE_DEFAULTS.pipelines),
-      versions: wholeNumber('versions', values.versions, GENERATE_DEFAULTS.versions, 1),
-      runs: wholeNumber('runs', values.runs, GENERATE_DEFAULTS.runs),
-      steps: wholeNumber('steps', values.steps, GENERATE_DEFAULTS.steps, 1),
-      randomSeed: integer('random-seed', values['random-seed'], GENERATE_DEFAULTS.randomSeed),
-      append: values.append === true
-    }
-    const now = values.now === undefined ? undefined : parseTimestamp(values.now)
-    if (values.now !== undefined && now === undefined) throw new UsageError(`--now must be an RFC 3339 date-time, got "${values.now}"`)
-    const path = resolveDbPath(values.db)
+    const { db: path, now, append, replace, ...counts } = readArgs(argv, GENERATE).values
+    if (append && replace) throw new UsageError('--append and --replace exclude each other')
+    const options = { ...counts, append }
     const { createProgress } = await import('./progress.ts')
     const { generateIntoDatabase } = await import('../data/generate-into.ts')
     const total = options.pipelines * options.runs
@@ -75,7 +29,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const started = Date.now()
     await withDatabase(path, async (db) => {
       const existing = db.prepare('SELECT count(*) FROM runs').pluck().get() as number
-      if (existing > 0 && values.append !== true && values.replace !== true) {
+      if (existing > 0 && !append && !replace) {
         throw new UsageError(`${path} already holds ${existing} runs: add --append to keep them or --replace to replace them`)
       }
       const result = await generateIntoDatabase(db, {
@@ -91,9 +45,8 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
   },
 
   async import (argv) {
-    const { values, positionals } = parseFlags(argv, dbOption, true)
+    const { values: { db: path }, positionals } = readArgs(argv, DB, process.env, true)
     if (positionals.length === 0) throw new UsageError('seed import needs at least one FILE')
-    const path = resolveDbPath(values.db)
     const { createProgress } = await import('./progress.ts')
     const { importRunFiles } = await import('../data/import.ts')
     let progress: ReturnType<typeof createProgress> | undefined
@@ -112,18 +65,14 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
   },
 
   async export (argv) {
-    const { values } = parseFlags(argv, { ...dbOption, pipeline: { type: 'string' }, version: { type: 'string' }, out: { type: 'string', short: 'o' } })
-    if (values.pipeline === undefined) throw new UsageError('seed export needs --pipeline ID')
-    const pipelineId = uuidFlag('pipeline', values.pipeline)
-    const versionId = values.version === undefined ? undefined : uuidFlag('version', values.version)
-    const path = resolveDbPath(values.db)
+    const { pipeline: pipelineId, version: versionId, out, db: path } = readArgs(argv, EXPORT).values
     const { createRunExporter } = await import('../data/export.ts')
     await withDatabase(path, async (db) => {
       const exporter = createRunExporter(db)
       if (!exporter.pipelineExists(pipelineId)) throw new Error(`pipeline ${pipelineId} not found in ${path}`)
       const chunks = exporter.chunks(versionId === undefined ? { pipelineId } : { pipelineId, versionId })
-      if (values.out === undefined) await writeChunks(process.stdout, chunks)
-      else await writeFileAtomically(values.out, chunks)
+      if (out === undefined) await writeChunks(process.stdout, chunks)
+      else await writeFileAtomically(out, chunks)
     }, { readOnly: true })
     return 0
   }
@@ -152,32 +101,20 @@ async function writeFileAtomically (path: string, chunks: Iterable<string>): Pro
   }
 }
 
-const DB_OPTION_HELP = `  --db PATH   SQLite file (env ${ENV.db}, default ./data/pipelines-mock.sqlite)
-  -h, --help  show this help`
-
 const SUBCOMMAND_HELP: Record<string, string> = {
   demo: `Usage: pipelines-mock seed demo [--db PATH]
 
 Replaces all data with the demo data set (seed/demo.json), in one transaction.
 
 Options:
-${DB_OPTION_HELP}`,
+${helpLines(DB)}`,
   generate: `Usage: pipelines-mock seed generate [options]
 
 Generates relationally consistent runs (deterministic for a --random-seed). Over a database that already holds
 runs, --append or --replace says what to do with them.
 
 Options:
-  --pipelines N      pipelines (default ${GENERATE_DEFAULTS.pipelines})
-  --versions N       versions per pipeline, ≥ 1 (default ${GENERATE_DEFAULTS.versions})
-  --runs N           runs per pipeline, spread over its versions (default ${GENERATE_DEFAULTS.runs})
-  --steps N          steps per version, ≥ 1 (default ${GENERATE_DEFAULTS.steps})
-  --random-seed N    same seed and flags, same bytes served (default ${GENERATE_DEFAULTS.randomSeed})
-  --now TIMESTAMP    the instant the data describes: runs near it are Pending or Running
-                     (default 2026-11-04T09:30:00Z, fixed so that output is reproducible)
-  --append           keep the existing data (runs with the same id are replaced)
-  --replace          replace all existing data
-${DB_OPTION_HELP}`,
+${helpLines(GENERATE)}`,
   import: `Usage: pipelines-mock seed import FILE... [--db PATH]
 
 Adds or updates the runs in JSON files (arrays in the response shape). All files are validated first: any problem
@@ -185,16 +122,13 @@ and nothing is written. UUIDs in any form the endpoint accepts (stored lowercase
 timestamp (stored as microseconds, served as pydantic writes them). A run whose id exists is replaced.
 
 Options:
-${DB_OPTION_HELP}`,
+${helpLines(DB)}`,
   export: `Usage: pipelines-mock seed export --pipeline ID [--version ID] [--out FILE] [--db PATH]
 
 Prints a pipeline's runs exactly as GET /pipelines/{ID}/runs/ returns them. Only reads the database.
 
 Options:
-  --pipeline ID      the pipeline (required)
-  --version ID       only the runs of this version
-  --out, -o FILE     write to FILE (atomically) instead of standard output
-${DB_OPTION_HELP}`
+${helpLines(EXPORT)}`
 }
 
 export const seed: Command = {

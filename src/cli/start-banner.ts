@@ -19,6 +19,7 @@ export function startBanner (config: Config, url: string, db: Db, seededRuns: nu
     `  database: ${config.dbPath}${config.readOnly ? ' (read-only)' : ''}${seeded}`,
     `  bearer token${config.tokens.length === 1 ? '' : 's'}: ${config.tokens.map(maskToken).join(', ')}`
   ]
+  if (config.workers > 1) lines.push(`  workers: ${config.workers} processes share the port`)
   const pipeline = somePipeline(db)
   const [token] = config.tokens
   const shown = token !== undefined && DEFAULTS.tokens.includes(token) ? token : '<your token>'

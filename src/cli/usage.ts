@@ -1,8 +1,9 @@
 // Shared CLI plumbing: argument parsing with node:util, usage errors (exit 2) and one-line failures (exit 1).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { closest, distance } from 'fastest-levenshtein'
+import { argSpec, readOptions, UsageError, type Option, type ValuesOf } from '../options/option.ts'
 
-export class UsageError extends Error {}
+export { UsageError }
 
 export type Options = NonNullable<ParseArgsConfig['options']>
 
@@ -44,6 +45,12 @@ export function parseFlags<T extends Options> (argv: string[], options: T, allow
     }
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
+}
+
+/** A command's options from its table: the flags parsed, then each read over its environment variable and default. */
+export function readArgs<O extends Record<string, Option>> (argv: string[], options: O, env: Record<string, string | undefined> = process.env, allowPositionals = false): { values: ValuesOf<O>, positionals: string[] } {
+  const { values, positionals } = parseFlags(argv, argSpec(options), allowPositionals)
+  return { values: readOptions(options, values, env), positionals }
 }
 
 export function print (line: string): void {

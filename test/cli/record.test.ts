@@ -146,8 +146,8 @@ describe('parseRecordArgs', () => {
   })
 
   it.each([
-    [['--base-url', 'http://x', '--token', 't'], '--pipeline is required (repeat it for more pipelines)'],
-    [['--base-url', 'http://x', '--token', 't', '--pipeline', 'x'], '--pipeline must be a UUID, got "x"'],
+    [['--base-url', 'http://x', '--token', 't'], '--pipeline is required (repeat it for more)'],
+    [['--base-url', 'http://x', '--token', 't', '--pipeline', 'x'], '--pipeline: expected a UUID, got "x"'],
     [['--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url is required']
   ])('rejects %j', (argv, message) => {
     expect(() => parseRecordArgs(argv, {})).toThrow(message)

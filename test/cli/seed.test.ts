@@ -94,6 +94,19 @@ describe('pipelines-mock seed generate', () => {
     expect(exports[2]).not.toBe(exports[0])
   })
 
+  it('reads PIPELINES_MOCK_RANDOM_SEED, as serve --simulate does; the flag wins over it', async () => {
+    const exportOf = async (args: string[], env: Record<string, string>) => {
+      const path = join(tempDir(), 'gen.sqlite')
+      const result = await runCli(['seed', 'generate', '--db', path, ...GENERATE, ...args], { env })
+      expect(result.stdout).toContain(`(random seed ${args.at(-1) ?? env.PIPELINES_MOCK_RANDOM_SEED})`)
+      return (await runCli(['seed', 'export', '--db', path, '--pipeline', pipelines(path)[0] ?? ''])).stdout
+    }
+    const fromEnv = await exportOf([], { PIPELINES_MOCK_RANDOM_SEED: '5' })
+    expect(fromEnv).toBe(await exportOf(['--random-seed', '5'], {}))
+    expect(fromEnv).toBe(await exportOf(['--random-seed', '5'], { PIPELINES_MOCK_RANDOM_SEED: '6' }))
+    expect(fromEnv).not.toBe(await exportOf([], { PIPELINES_MOCK_RANDOM_SEED: '6' }))
+  })
+
   it('replaces the data with --replace, keeps it with --append', async () => {
     const path = await demoDbPath()
     expect((await runCli(['seed', 'generate', '--db', path, ...GENERATE, '--append'])).stdout).toMatch(/^added 60 runs/)
@@ -103,10 +116,10 @@ describe('pipelines-mock seed generate', () => {
   })
 
   it.each([
-    [['--runs', 'many'], '--runs must be a whole number ≥ 0, got "many"'],
-    [['--steps', '0'], '--steps must be a whole number ≥ 1, got "0"'],
-    [['--random-seed', '1.5'], '--random-seed must be an integer, got "1.5"'],
-    [['--now', 'yesterday'], '--now must be an RFC 3339 date-time, got "yesterday"'],
+    [['--runs', 'many'], '--runs: expected a whole number ≥ 0, got "many"'],
+    [['--steps', '0'], '--steps: expected a whole number ≥ 1, got "0"'],
+    [['--random-seed', '1.5'], '--random-seed: expected a whole number from 0 to 4294967295, got "1.5"'],
+    [['--now', 'yesterday'], '--now: expected an RFC 3339 date-time, got "yesterday"'],
     [['--rows', '5'], "Unknown option '--rows'"]
   ])('%j is bad usage: exit 2, nothing written', async (flags, message) => {
     const path = join(tempDir(), 'never.sqlite')
@@ -182,8 +195,8 @@ describe('pipelines-mock seed import and export', () => {
 
   it.each([
     [['seed', 'import'], 2, 'seed import needs at least one FILE'],
-    [['seed', 'export'], 2, 'seed export needs --pipeline ID'],
-    [['seed', 'export', '--pipeline', 'abc'], 2, '--pipeline "abc" is not a UUID: invalid length: expected length 32 for simple format, found 3'],
+    [['seed', 'export'], 2, '--pipeline is required'],
+    [['seed', 'export', '--pipeline', 'abc'], 2, '--pipeline: expected a UUID, got "abc" (invalid length: expected length 32 for simple format, found 3)'],
     [['seed', 'export', '--pipeline', '00000000-0000-4000-8000-000000000000'], 1, 'pipeline 00000000-0000-4000-8000-000000000000 not found in'],
     [['seed', 'import', '/nonexistent/runs.json'], 1, '/nonexistent/runs.json: no such file']
   ])('%j: exit %i', async (args, code, message) => {

@@ -80,9 +80,9 @@ describe('pipelines-mock serve', () => {
 
   describe('refuses to start with one clear line: exit 2 for a bad value, 1 for what cannot be used', () => {
     it.each([
-      ['a port above 65535', ['--port', '70000'], 'invalid port "70000": expected an integer from 0 to 65535 (--port / PIPELINES_MOCK_PORT)'],
-      ['a port that is not a number', ['--port', 'eighty'], 'invalid port "eighty"'],
-      ['an unknown log level', ['--log-level', 'chatty'], 'invalid log level "chatty"']
+      ['a port above 65535', ['--port', '70000'], '--port: expected a whole number from 0 to 65535, got "70000"'],
+      ['a port that is not a number', ['--port', 'eighty'], '--port: expected a whole number from 0 to 65535, got "eighty"'],
+      ['an unknown log level', ['--log-level', 'chatty'], '--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got "chatty"']
     ])('%s, writing nothing', async (_name, flags, message) => {
       const db = join(tempDir(), 'never.sqlite')
       expectOneLineFailure(await runCli(['serve', '--db', db, ...flags]), message, 2)
@@ -90,7 +90,7 @@ describe('pipelines-mock serve', () => {
     })
 
     it('a bad port from the environment', async () => {
-      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'invalid port "-5"', 2)
+      expectOneLineFailure(await runCli(['serve'], { env: { PIPELINES_MOCK_PORT: '-5' } }), 'PIPELINES_MOCK_PORT: expected a whole number from 0 to 65535, got "-5"', 2)
     })
 
     it('a database path that is a directory', async () => {
@@ -134,7 +134,7 @@ describe('pipelines-mock serve', () => {
     it('prints the stack only with --verbose', async () => {
       const result = await runCli(['serve', '--port', 'x', '--verbose'])
       expect(result.code).toBe(2)
-      expect(result.stderr).toMatch(/^pipelines-mock: invalid port "x"/)
+      expect(result.stderr).toMatch(/^pipelines-mock: --port: expected a whole number from 0 to 65535, got "x"/)
       expect(result.stderr).toMatch(/\n\s+at /)
     })
   })

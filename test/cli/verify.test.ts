@@ -114,13 +114,13 @@ describe('pipelines-mock verify (spawned)', () => {
 
   it.each([['verify'], ['record']])('%s: a --base-url with credentials is bad usage, and the password is never printed', async (command) => {
     const run = await cli([command, '--base-url', 'http://user:s3cret-pass@127.0.0.1:1/api', '--token', TOKEN, '--pipeline', FIXTURE_PIPELINE])
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'pipelines-mock: --base-url must not carry credentials (user:password@); give the bearer token with --token: http://127.0.0.1:1/api (see --help)\n' })
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'pipelines-mock: --base-url: expected an http:// or https:// URL without user:password@, got "http://127.0.0.1:1/api" (give the bearer token with --token)\n' })
   })
 
   it('exits 2 with one line on bad usage', async () => {
     const run = await cli(['verify', '--base-url', 'http://x', '--token', 't', '--pipeline', 'nope'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toBe('pipelines-mock: --pipeline must be a UUID, got "nope" (invalid character: found `n` at 1) (see --help)\n')
+    expect(run.stderr).toBe('pipelines-mock: --pipeline: expected a UUID, got "nope" (invalid character: found `n` at 1)\n')
   })
 
   it('--help documents every option', async () => {
@@ -158,14 +158,14 @@ describe('parseVerifyArgs', () => {
 
   it.each([
     [['--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url is required'],
-    [['--base-url', 'ftp://x', '--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url must be an http:// or https:// URL, got "ftp://x"'],
+    [['--base-url', 'ftp://x', '--token', 't', '--pipeline', FIXTURE_PIPELINE], '--base-url: expected an http:// or https:// URL without user:password@, got "ftp://x"'],
     [['--base-url', 'http://x', '--pipeline', FIXTURE_PIPELINE], '--token is required (or set PIPELINES_MOCK_REMOTE_TOKEN)'],
     [['--base-url', 'http://x', '--token', 't'], '--pipeline is required'],
-    [[...base, '--version', '12'], '--version must be a UUID, got "12" (invalid length: expected length 32 for simple format, found 2)'],
-    [[...base, '--reporter', 'tap'], '--reporter must be one of human, json, junit, got "tap"'],
-    [[...base, '--compat', 'old'], '--compat must be auto or one of current, pydantic-2.12, fastapi-0.128, fastapi-0.121, fastapi-0.110, got "old"'],
-    [[...base, '--timeout', '0'], '--timeout must be an integer from 1 to 300000, got "0"'],
-    [[...base, '--retries', '11'], '--retries must be an integer from 0 to 10, got "11"'],
+    [[...base, '--version', '12'], '--version: expected a UUID, got "12" (invalid length: expected length 32 for simple format, found 2)'],
+    [[...base, '--reporter', 'tap'], '--reporter: expected one of human, json, junit, got "tap"'],
+    [[...base, '--compat', 'old'], '--compat: expected one of auto, current, pydantic-2.12, fastapi-0.128, fastapi-0.121, fastapi-0.110, got "old"'],
+    [[...base, '--timeout', '0'], '--timeout: expected a whole number from 1 to 300000, got "0"'],
+    [[...base, '--retries', '11'], '--retries: expected a whole number from 0 to 10, got "11"'],
     [[...base, '--bogus'], "Unknown option '--bogus'"]
   ])('rejects %j', (args, message) => {
     expect(() => parseVerifyArgs(args, {})).toThrow(UsageError)
