@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { migrate } from '../db/migrate.ts'
-import { openDatabase, type Db } from '../db/open.ts'
+import { isBusy } from '../db/busy.ts'
+import { lockedHint, openDatabase, type Db } from '../db/open.ts'
 import { readOption } from '../options/option.ts'
 import { DB } from '../options/table.ts'
 
@@ -18,6 +19,9 @@ export async function withDatabase<T> (path: string, work: (db: Db) => T | Promi
   try {
     if (!readOnly) migrate(db)
     return await work(db)
+  } catch (error) {
+    if (isBusy(error)) throw new Error(`cannot write ${path}: database is locked (${lockedHint(path)})`)
+    throw error
   } finally {
     db.close()
     if (readOnly && !hadWal) removeWalFiles(path)

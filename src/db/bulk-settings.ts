@@ -1,5 +1,6 @@
 // Connection settings for one big write transaction (seed generate, seed import): a big page cache, no row-by-row
 // re-checks, statement journals in memory, rollback journal when alone.
+import { withBusyTimeout } from './busy.ts'
 import type { Db } from './open.ts'
 
 // Keeps the random-UUID primary-key B-trees in memory (value in KiB); SQLite allocates it only as pages are used.
@@ -34,13 +35,9 @@ export function bulkSettings (db: Db): () => void {
 
 /** Leaving WAL needs the only connection: with a server reading the file this fails at once and WAL stays. */
 function switchJournal (db: Db, mode: 'delete' | 'wal'): boolean {
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number
-  db.pragma('busy_timeout = 0')
   try {
-    return db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode
+    return withBusyTimeout(db, 0, () => db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode)
   } catch {
     return false
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`)
   }
 }

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3'
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { lockHolders } from './busy.ts'
 
 export type Db = Database.Database
 
@@ -11,6 +12,9 @@ export interface OpenOptions {
 }
 
 export class DatabaseOpenError extends Error {}
+
+/** How long a connection waits for another process's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true
@@ -24,8 +28,8 @@ export function openDatabase (path: string, options: OpenOptions = {}): Db {
   }
   try {
     db = new Database(path, { readonly: readOnly, fileMustExist: readOnly })
-    db.pragma('busy_timeout = 5000')
-    if (!readOnly && path !== ':memory:') db.pragma('journal_mode = WAL')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    if (!readOnly && path !== ':memory:') useWal(db)
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     // Reading the schema proves this is an SQLite file before anything is written to it.
@@ -35,6 +39,18 @@ export function openDatabase (path: string, options: OpenOptions = {}): Db {
     throw databaseError(path, error, options)
   }
   return db
+}
+
+/**
+ * Switches to WAL once no other process writes. The journal mode pragma reads first and then needs the write lock,
+ * and SQLite never waits to upgrade a read to a write (it could deadlock), so a bulk `seed` command in another
+ * process would make it fail at once. Taking the write lock first, from no lock, waits with the busy handler.
+ */
+function useWal (db: Db): void {
+  if (db.pragma('journal_mode', { simple: true }) === 'wal') return
+  db.exec('BEGIN IMMEDIATE')
+  db.exec('COMMIT')
+  db.pragma('journal_mode = WAL')
 }
 
 function createParentDirectory (path: string): void {
@@ -76,7 +92,7 @@ function hintFor (code: unknown, path: string, readOnly: boolean): string | unde
   if (typeof code !== 'string') return undefined
   if (code === 'SQLITE_NOTADB') return 'not an SQLite database: point --db at another file'
   if (code.startsWith('SQLITE_CORRUPT')) return 'the file is damaged: restore it or start a new one'
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'another process holds a lock on it: stop it or use another --db'
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return lockedHint(path)
   if (code.startsWith('SQLITE_READONLY') && readOnly) {
     return `a WAL database needs ${path}-shm beside it: make the directory writable, or once run sqlite3 ${path} 'PRAGMA journal_mode=DELETE'`
   }
@@ -84,6 +100,13 @@ function hintFor (code: unknown, path: string, readOnly: boolean): string | unde
   if (code.startsWith('SQLITE_CANTOPEN')) return 'the path must name a file in a directory this process can use'
   if (code === 'SQLITE_FULL') return 'the disk is full'
   return undefined
+}
+
+/** Who holds the lock, where the system can tell, and the way out. */
+export function lockedHint (path: string): string {
+  const holders = lockHolders(path)
+  const who = holders.length === 0 ? 'another process holds a lock on it' : `locked by process ${holders.join(', ')}`
+  return `${who}; waited ${BUSY_TIMEOUT_MS / 1000} s: let it finish, stop it or use another --db`
 }
 
 function describe (error: unknown): string {

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { createAuthenticator } from '../auth.ts'
 import { parseUuid } from '../contract/uuid.ts'
 import { importRuns, ImportValidationError, MAX_FINDINGS, type ImportFinding } from '../data/import.ts'
+import { isBusy, writeWithoutWaiting } from '../db/busy.ts'
 import type { Db } from '../db/open.ts'
 import { loadDemo } from '../db/seed-demo.ts'
 import { createRunWriter } from '../db/write-runs.ts'
@@ -42,7 +43,8 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
       return sendError(reply, bodyValidationError([{ type: 'list_type', loc: [], msg: 'Input should be a valid list', input: request.body ?? null }]))
     }
     try {
-      const result = importRuns(db, request.body, { source: 'body' })
+      const body = request.body
+      const result = writeWithoutWaiting(db, () => importRuns(db, body, { source: 'body' }))
       return sendJson(reply, Buffer.from(JSON.stringify(result)))
     } catch (error) {
       if (!(error instanceof ImportValidationError)) throw error
@@ -55,7 +57,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
     const problem = datasetProblem(body)
     if (problem !== undefined) return sendError(reply, bodyValidationError([problem]))
     const dataset = (body as { dataset: typeof DATASETS[number] }).dataset
-    const runs = dataset === 'demo' ? loadDemo(db) : emptyDatabase(db, writer)
+    const runs = writeWithoutWaiting(db, () => dataset === 'demo' ? loadDemo(db) : emptyDatabase(writer))
     return sendJson(reply, Buffer.from(JSON.stringify({ dataset, runs })))
   })
 
@@ -63,17 +65,17 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
     const raw = request.params.pipeline_id
     const parsed = parseUuid(raw)
     if (!parsed.ok) return sendError(reply, validationError([{ loc: ['path', 'pipeline_id'], input: raw, error: parsed.error }]))
-    const deleted = db.transaction(() => {
+    const deleted = writeWithoutWaiting(db, () => {
       const runs = countRuns.get(parsed.uuid) as number
       return writer.deletePipeline(parsed.uuid) ? runs : undefined
-    }).immediate()
+    })
     if (deleted === undefined) return sendError(reply, errors.pipelineNotFound)
     return sendJson(reply, Buffer.from(JSON.stringify({ pipeline_id: parsed.uuid, runs: deleted })))
   })
 }
 
-function emptyDatabase (db: Db, writer: ReturnType<typeof createRunWriter>): number {
-  db.transaction(() => { writer.deleteAll() }).immediate()
+function emptyDatabase (writer: ReturnType<typeof createRunWriter>): number {
+  writer.deleteAll()
   return 0
 }
 
@@ -126,7 +128,7 @@ function answerBodyError (error: FastifyError, reply: FastifyReply, logError: (e
     const cause = error.cause instanceof Error ? error.cause.message : error.message
     return sendError(reply, bodyValidationError([{ type: 'json_invalid', loc: [], msg: 'JSON decode error', input: {}, ctx: { error: cause } }]))
   }
-  if ((error as { code?: string }).code === 'SQLITE_BUSY') return sendError(reply, errors.databaseBusy)
+  if (isBusy(error)) return sendError(reply, errors.databaseBusy)
   if ((error as { code?: string }).code === 'SQLITE_READONLY') return sendError(reply, errors.readOnlyDatabase)
   if (error.statusCode !== undefined && error.statusCode < 500) {
     return sendError(reply, bodyValidationError([{ type: 'value_error', loc: [], msg: error.message }]))

@@ -1,4 +1,5 @@
 // The simulation's timer loop: read the state from SQLite, step it to the clock's now, write what changed, prune.
+import { isBusy, withBusyTimeout } from '../db/busy.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter } from '../db/write-runs.ts'
 import { createSimulationQueries } from '../queries/simulation.ts'
@@ -49,19 +50,28 @@ export function createSimulationRunner (options: RunnerOptions): SimulationRunne
   })
 
   const tick = (): TickResult => {
-    const result = step.immediate(clock.now())
+    const result = withBusyTimeout(db, 0, () => step.immediate(clock.now()))
     if (result.pipelineIds.length > 0) options.onChange?.(result.pipelineIds)
     return result
+  }
+
+  // While another process writes the file the tick is skipped; the next one catches up on the clock.
+  const tickUnlessBusy = (): void => {
+    try {
+      tick()
+    } catch (error) {
+      if (!isBusy(error)) throw error
+    }
   }
 
   return {
     tick,
     start () {
       if (timer !== undefined) return
-      tick()
+      tickUnlessBusy()
       timer = setInterval(() => {
         try {
-          tick()
+          tickUnlessBusy()
         } catch (error) {
           options.onError?.(error)
         }
