@@ -96,6 +96,7 @@ describe('loadConfig', () => {
     ['a token with a space', { token: ['two words'] }, {}, '--token: expected a value without whitespace, got "two words"'],
     ['a short admin token', { 'admin-token': 'short' }, {}, '--admin-token: expected at least 8 characters without whitespace, got "short"'],
     ['a body limit without a number', { 'admin-body-limit': 'mb' }, {}, '--admin-body-limit: expected a size such as 50mb, 512kb or 1048576, at most 256mb, got "mb"'],
+    ['a body limit past what one JSON string can hold', { 'admin-body-limit': '1gb' }, {}, '--admin-body-limit: expected a size such as 50mb, 512kb or 1048576, at most 256mb, got "1gb"'],
     ['a zero body limit', {}, { [ENV.adminBodyLimit]: '0' }, 'PIPELINES_MOCK_ADMIN_BODY_LIMIT: expected a size such as 50mb, 512kb or 1048576, at most 256mb, got "0"'],
     ['a simulation across workers', { simulate: true, workers: '2' }, {}, '--simulate runs in one process, so it cannot be combined with --workers above 1'],
     ['no workers', { workers: '0' }, {}, '--workers: expected a whole number from 1 to 64, got "0"'],

@@ -32,8 +32,12 @@ const runSchema = TypeCompiler.Compile(RunRead, [StepConfig, StepRead, PipelineV
 /** Texts from this one on cannot be before 1970 (UTC offsets are under a day). */
 const EPOCH_DAY_AFTER = '1970-01-02'
 
+/** Longest step lists a run may carry: far beyond any real pipeline, and refused before the schema walks them. */
+export const MAX_LIST_ITEMS = 10_000
+
 export function checkElement (value: unknown, index: number): CheckedElement {
-  const findings: ElementFinding[] = []
+  const findings: ElementFinding[] = overlongLists(value, index)
+  if (findings.length > 0) return { index, findings }
   if (!runSchema.Check(value)) {
     findings.push(...schemaFindings(value, index))
     return { index, findings }
@@ -47,6 +51,17 @@ export function checkElement (value: unknown, index: number): CheckedElement {
   const { argo_manifest: manifest, argo_metadata: metadata, ...rest } = run
   if (findings.length > 0) return { index, findings, run: rest }
   return { index, findings, run: rest, manifestJson: JSON.stringify(manifest), metadataJson: JSON.stringify(metadata) }
+}
+
+/** Step lists past MAX_LIST_ITEMS, in pydantic's words for a list's max_length. */
+function overlongLists (value: unknown, index: number): ElementFinding[] {
+  const run = value as { run_steps?: unknown, pipeline_version?: { steps?: unknown } } | null
+  const lists: Array<[string, unknown]> = [['.run_steps', run?.run_steps], ['.pipeline_version.steps', run?.pipeline_version?.steps]]
+  return lists.filter(([, list]) => Array.isArray(list) && list.length > MAX_LIST_ITEMS).map(([path, list]) => ({
+    path: `[${index}]${path}`,
+    message: `List should have at most ${MAX_LIST_ITEMS} items, not ${(list as unknown[]).length}`,
+    type: 'too_long'
+  }))
 }
 
 /**

@@ -41,20 +41,26 @@ export interface FileImportOptions {
 
 /** Findings kept in full; beyond that they are only counted. */
 export const MAX_FINDINGS = 50
+/** importRuns stops checking once it has counted this many: a body of a million bad elements costs no more. */
+export const MAX_COUNTED_FINDINGS = 10_000
 
 export class ImportValidationError extends Error {
   /** The first MAX_FINDINGS findings. */
   readonly findings: ImportFinding[]
-  /** How many there were in all. */
+  /** How many there were in all, or how many were counted before checking stopped. */
   readonly total: number
+  /** False when checking stopped at MAX_COUNTED_FINDINGS: there may be more. */
+  readonly complete: boolean
 
-  constructor (findings: ImportFinding[], total: number) {
+  constructor (findings: ImportFinding[], total: number, complete = true) {
     const lines = findings.map(formatFinding)
-    if (total > findings.length) lines.push(`… and ${total - findings.length} more`)
-    super(`${total} problem${total === 1 ? '' : 's'}, nothing imported:\n${lines.join('\n')}`)
+    const atLeast = complete ? '' : 'at least '
+    if (total > findings.length) lines.push(`… and ${atLeast}${total - findings.length} more`)
+    super(`${atLeast}${total} problem${total === 1 ? '' : 's'}, nothing imported:\n${lines.join('\n')}`)
     this.name = 'ImportValidationError'
     this.findings = findings
     this.total = total
+    this.complete = complete
   }
 }
 
@@ -72,8 +78,9 @@ export function importRuns (db: Db, runs: readonly unknown[], options: ImportOpt
   if (!Array.isArray(runs)) throw new ImportValidationError([{ source, path: '', message: 'expected a JSON array of runs', type: 'array_type' }], 1)
   return db.transaction(() => {
     const session = new ImportSession(db)
-    runs.forEach((value, index) => { session.add(value, index, source) })
-    return session.finish()
+    let index = 0
+    for (; index < runs.length && session.counted < MAX_COUNTED_FINDINGS; index++) session.add(runs[index], index, source)
+    return session.finish(index === runs.length)
   }).immediate()
 }
 
@@ -210,6 +217,10 @@ interface StoredStepRow {
 class ImportSession {
   private readonly findings: ImportFinding[] = []
   private total = 0
+
+  get counted (): number {
+    return this.total
+  }
   private runCount = 0
   private readonly runIds = new Map<string, string>()
   private readonly versions = new Map<string, VersionRecord>()
@@ -254,8 +265,8 @@ class ImportSession {
     this.report(source, '', message, type)
   }
 
-  finish (): ImportResult {
-    if (this.total > 0) throw new ImportValidationError(this.findings, this.total)
+  finish (complete = true): ImportResult {
+    if (this.total > 0) throw new ImportValidationError(this.findings, this.total, complete)
     return { runs: this.runCount, pipelines: this.pipelines.size }
   }
 

@@ -2,12 +2,13 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { createAuthenticator } from '../auth.ts'
 import { parseUuid } from '../contract/uuid.ts'
-import { importRuns, ImportValidationError, MAX_FINDINGS, type ImportFinding } from '../data/import.ts'
+import { importRuns, ImportValidationError, MAX_COUNTED_FINDINGS, MAX_FINDINGS, type ImportFinding } from '../data/import.ts'
 import { isBusy, writeWithoutWaiting } from '../db/busy.ts'
 import type { Db } from '../db/open.ts'
 import { loadDemo } from '../db/seed-demo.ts'
 import { createRunWriter } from '../db/write-runs.ts'
 import { bodyValidationError, errors, sendError, sendJson, validationError, type BodyProblem } from '../errors.ts'
+import { useAdminJsonParser } from './admin-body.ts'
 
 export interface AdminOptions {
   db: Db
@@ -33,10 +34,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, { db,
     return sendError(reply, problem === errors.notAuthenticated ? errors.adminNotAuthenticated : errors.adminInvalidToken)
   })
   scope.setErrorHandler((error: FastifyError, request, reply) => answerBodyError(error, reply, (e) => request.log.error({ err: e }, 'admin request failed')))
-  // A `__proto__` or `constructor` key is data here, as in `seed import` and in the backend's Python dicts: kept as an
-  // own property (JSON.parse never sets a prototype), not refused as Fastify's default parser does.
-  scope.removeContentTypeParser('application/json')
-  scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('ignore', 'ignore'))
+  useAdminJsonParser(scope)
 
   scope.post('/__admin/runs', { bodyLimit }, (request, reply) => {
     if (!Array.isArray(request.body)) {
@@ -98,7 +96,9 @@ function findingsAsProblems (error: ImportValidationError): BodyProblem[] {
     msg: finding.message
   }))
   if (error.total > MAX_FINDINGS) {
-    problems.push({ type: 'too_many_errors', loc: [], msg: `and ${error.total - error.findings.length} more problems` })
+    const more = error.total - error.findings.length
+    const msg = error.complete ? `and ${more} more problems` : `and at least ${more} more problems (checking stops after ${MAX_COUNTED_FINDINGS})`
+    problems.push({ type: 'too_many_errors', loc: [], msg })
   }
   return problems
 }
