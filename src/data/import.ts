@@ -221,6 +221,7 @@ class ImportSession {
   get counted (): number {
     return this.total
   }
+
   private runCount = 0
   private readonly runIds = new Map<string, string>()
   private readonly versions = new Map<string, VersionRecord>()
