@@ -1,5 +1,5 @@
 // `seed generate`'s write side: row batches from a generator thread bulk-inserted in one transaction, statements prepared once.
-import { bulkSettings } from '../db/bulk-settings.ts'
+import { withBulkTransaction } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter, RUN_ROW_FIELDS, type RowBatch } from '../db/write-runs.ts'
 import { generateRowBatches } from './generate-rows.ts'
@@ -33,7 +33,6 @@ export interface GenerateResult {
  */
 export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions): Promise<GenerateResult> {
   const every = options.progressEvery ?? 10_000
-  const restore = bulkSettings(db)
   const writer = createRunWriter(db)
   let runs = 0
   let reported = 0
@@ -45,8 +44,7 @@ export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions
       options.onProgress?.(runs)
     }
   }
-  try {
-    db.exec('BEGIN IMMEDIATE')
+  return await withBulkTransaction(db, async () => {
     if (options.append !== true) writer.deleteAll()
     if (options.threads === false) {
       for (const batch of generateRowBatches(options, BATCH_SIZE)) write(batch)
@@ -54,14 +52,8 @@ export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions
       await generateInWorker(options, write)
     }
     options.onProgress?.(runs)
-    db.exec('COMMIT')
     return { runs, pipelines: options.pipelines }
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK')
-    throw error
-  } finally {
-    restore()
-  }
+  })
 }
 
 const BATCH_SIZE = 1000

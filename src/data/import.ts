@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
-import { bulkSettings } from '../db/bulk-settings.ts'
+import { withBulkTransaction } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
 import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
@@ -96,9 +96,7 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0)
   const sourceNames = uniqueSourceNames(paths)
   let bytesBefore = 0
-  const restore = bulkSettings(db)
-  db.exec('BEGIN IMMEDIATE')
-  try {
+  return await withBulkTransaction(db, async () => {
     const session = new ImportSession(db)
     for (const [i, path] of paths.entries()) {
       const before = bytesBefore
@@ -106,15 +104,8 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
       await stream(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
       bytesBefore += sizes[i] as number
     }
-    const result = session.finish()
-    db.exec('COMMIT')
-    return result
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK')
-    throw error
-  } finally {
-    restore()
-  }
+    return session.finish()
+  })
 }
 
 class ImportFileError extends Error {}

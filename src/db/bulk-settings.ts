@@ -33,6 +33,26 @@ export function bulkSettings (db: Db): () => void {
   }
 }
 
+/**
+ * One bulk write: `work` inside BEGIN IMMEDIATE under bulkSettings, committed if it resolves, rolled back if it
+ * throws, the settings restored either way. The transaction is held across awaits: use the connection for nothing
+ * else meanwhile.
+ */
+export async function withBulkTransaction<T> (db: Db, work: () => Promise<T>): Promise<T> {
+  const restore = bulkSettings(db)
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    const result = await work()
+    db.exec('COMMIT')
+    return result
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  } finally {
+    restore()
+  }
+}
+
 /** Leaving WAL needs the only connection: with a server reading the file this fails at once and WAL stays. */
 function switchJournal (db: Db, mode: 'delete' | 'wal'): boolean {
   try {
