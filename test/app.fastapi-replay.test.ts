@@ -1,7 +1,8 @@
 // Replays 1,200 raw requests recorded against the real FastAPI 0.141.1 / uvicorn backend (test/fixtures/fastapi-oracle)
 // on a real socket: status, every header in order (date's value aside) and body must be the recorded ones.
 import { describe, expect, it } from 'vitest'
-import { listen, readJson, seededDb, testApp } from './helpers.ts'
+import { readJson } from './helpers/temp.ts'
+import { listen, seededDb, testApp } from './helpers/test-app.ts'
 import { exchange } from './helpers/raw-http.ts'
 import type { RunRead } from '../src/schemas/runs.ts'
 

@@ -1,6 +1,6 @@
 // buildApp: never listens by itself; an internal failure is Starlette's plain-text 500, with nothing leaked.
 import { describe, expect, it } from 'vitest'
-import { AUTH, FIXTURE, seededDb, testApp } from './helpers.ts'
+import { AUTH, FIXTURE, seededDb, testApp } from './helpers/test-app.ts'
 
 describe('buildApp', () => {
   it('returns an app that is not listening', async () => {

@@ -1,7 +1,7 @@
 // Tokens outside Latin-1, over a real socket: the configured token's UTF-8 bytes are what a client must send, and
 // look-alikes made by truncating each character to one byte (what a latin1 comparison would accept) are refused.
 import { describe, expect, it } from 'vitest'
-import { listen, seededDb, testApp, FIXTURE } from './helpers.ts'
+import { FIXTURE, listen, seededDb, testApp } from './helpers/test-app.ts'
 import { exchange, parseAnswer } from './helpers/raw-http.ts'
 
 const TOKEN = 'пароль'

@@ -7,7 +7,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1'
 import { Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { ROOT } from './helpers.ts'
+import { ROOT } from './helpers/temp.ts'
 
 const MODELS = { Deployment, Service, PodDisruptionBudget } as const
 type Kind = keyof typeof MODELS

@@ -6,7 +6,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { readDemoRuns } from '../src/db/seed-demo.ts'
-import { AUTH, ROOT, socketRequest, startCli, tempDir } from './helpers.ts'
+import { startCli } from './helpers/cli.ts'
+import { socketRequest } from './helpers/raw-http.ts'
+import { ROOT, tempDir } from './helpers/temp.ts'
+import { AUTH } from './helpers/test-app.ts'
 
 // Each test spawns node processes; on a loaded 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 60_000 })

@@ -1,7 +1,7 @@
 // Clients that send their request and then half-close (FIN) still get every answer, delayed ones included, as from uvicorn.
 import { connect } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { AUTH, FIXTURE, listen, testApp } from './helpers.ts'
+import { AUTH, FIXTURE, listen, testApp } from './helpers/test-app.ts'
 
 /** Writes `request`, ends the client's side at once, and returns everything the server sends until it closes. */
 async function halfClosedExchange (port: number, request: string): Promise<string> {

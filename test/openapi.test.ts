@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { buildOpenApiDocument, toFastApiSchema } from '../src/openapi.ts'
 import { RunRead } from '../src/schemas/runs.ts'
 import { PACKAGE_VERSION } from '../src/version.ts'
-import { readJson, ROOT, testApp } from './helpers.ts'
+import { readJson, ROOT } from './helpers/temp.ts'
+import { testApp } from './helpers/test-app.ts'
 
 const ORACLE = 'test/fixtures/pydantic/openapi.json'
 // What FastAPI 0.141.1 served at GET /openapi.json, byte for byte (test/fixtures/fastapi-oracle/README.md).

@@ -1,38 +1,20 @@
 // The published package: `npm pack`, installed into a fresh project, works through `npx` and as a typed library.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readDemoRuns } from '../src/db/seed-demo.ts'
-import { AUTH, ROOT, socketRequest, tempDir } from './helpers.ts'
+import { startCli } from './helpers/cli.ts'
+import { socketRequest } from './helpers/raw-http.ts'
+import { ROOT, tempDir } from './helpers/temp.ts'
+import { AUTH } from './helpers/test-app.ts'
 
 const run = promisify(execFile)
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 const PIPELINE = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
 // npm and npx see only what a clean shell would, and stay off the network: nothing here needs the registry or a cache.
 const npmEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
-
-/** Starts a long-running command and resolves once it prints `listening on <url>`; `stop` sends SIGTERM and gives the exit code. */
-async function spawnUntilListening (command: string, args: string[], options: { cwd: string, env: Record<string, string> }): Promise<{ port: number, stop: () => Promise<number | null> }> {
-  // Its own process group: npx runs the bin through a shell, and SIGTERM must reach the server itself.
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  const signal = () => { try { process.kill(-(child.pid as number), 'SIGTERM') } catch {} }
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  let output = ''
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { signal(); reject(new Error(`no URL printed: ${output}`)) }, 30_000)
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
-      if (match !== null) { clearTimeout(timer); resolve(Number(match[1])) }
-    }
-    child.stdout.on('data', read)
-    child.stderr.on('data', read)
-    exited.then((code) => { clearTimeout(timer); reject(new Error(`exited with ${String(code)}: ${output}`)) }, reject)
-  })
-  return { port, stop: async () => { signal(); return await exited } }
-}
 
 const SOURCE_ENTRIES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'bin', 'src', 'migrations', 'seed', 'openapi']
 
@@ -94,7 +76,7 @@ describe('npm package', () => {
 
   it('`npx pipelines-mock serve --port 0` seeds a new database and answers with the demo runs', async () => {
     const db = join(tempDir(), 'consumer.sqlite')
-    const server = await spawnUntilListening('npx', ['--no-install', 'pipelines-mock', 'serve', '--port', '0', '--db', db, '--log-level', 'silent'], { cwd: project, env: npmEnv })
+    const server = await startCli(['serve', '--port', '0', '--db', db, '--log-level', 'silent'], { via: ['npx', '--no-install', 'pipelines-mock'], cwd: project, env: npmEnv })
     try {
       const response = await socketRequest(server.port, 'GET', `/pipelines/${PIPELINE}/runs/`, AUTH)
       expect(response.status).toBe(200)

@@ -2,9 +2,9 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { serve } from './helpers/cli.ts'
-import { fixtureRuns, pipelineIds } from './helpers/fixture-runs.ts'
+import { shapedRuns, pipelineIds } from './helpers/fixture-runs.ts'
 import { exchange } from './helpers/raw-http.ts'
-import { createTestDb, tempDir } from './helpers/test-app.ts'
+import { seededDb, tempDir } from './helpers/test-app.ts'
 
 const SECRETS = { token: 'tok-5ecret-bearer-77', apiKey: 'key-5ecret-api-88', admin: 'adm-5ecret-admin-99' }
 
@@ -20,8 +20,8 @@ function leaks (output: string, secret: string): string[] {
 describe('logs at --log-level trace', () => {
   it('carry requests and errors but none of the secrets, whatever path a request takes', async () => {
     const path = join(tempDir(), 'db.sqlite')
-    const runs = fixtureRuns()
-    createTestDb(path, runs).close()
+    const runs = shapedRuns()
+    seededDb(runs, path).close()
     const pipeline = pipelineIds(runs)[0] as string
     const server = await serve(['--db', path, '--log-level', 'trace', '--log-format', 'json', '--token', SECRETS.token, '--api-key', SECRETS.apiKey, '--admin-token', SECRETS.admin])
     const bearer = `Bearer ${SECRETS.token}`

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SHUTDOWN_QUIET } from '../src/http-server.ts'
 import { serve } from './helpers/cli.ts'
-import { fixtureRuns, pipelineIds } from './helpers/fixture-runs.ts'
+import { shapedRuns, pipelineIds } from './helpers/fixture-runs.ts'
 import { openSocket, parseAnswer } from './helpers/raw-http.ts'
-import { createTestDb, tempDir, TOKEN } from './helpers/test-app.ts'
+import { seededDb, tempDir, TOKEN } from './helpers/test-app.ts'
 
 const BIG = { pipelines: 1, versionsPerPipeline: 2, runsPerVersion: 500, stepsPerVersion: 4, tag: 'big' }
 
@@ -32,13 +32,13 @@ async function refusesConnections (port: number): Promise<boolean> {
   })
 }
 
-const small = fixtureRuns()
-const big = fixtureRuns(BIG)
-const huge = fixtureRuns({ pipelines: 1, versionsPerPipeline: 1, runsPerVersion: 5_000, stepsPerVersion: 4, tag: 'huge' })
+const small = shapedRuns()
+const big = shapedRuns(BIG)
+const huge = shapedRuns({ pipelines: 1, versionsPerPipeline: 1, runsPerVersion: 5_000, stepsPerVersion: 4, tag: 'huge' })
 let path: string
 beforeAll(() => {
   path = join(tempDir(), 'db.sqlite')
-  createTestDb(path, [...small, ...big, ...huge]).close()
+  seededDb([...small, ...big, ...huge], path).close()
 })
 const request = (pipeline: string) => `GET /pipelines/${pipeline}/runs/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n`
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { serve } from './helpers/cli.ts'
-import { fixtureRuns, pipelineIds } from './helpers/fixture-runs.ts'
-import { createTestDb, tempDir } from './helpers/test-app.ts'
+import { shapedRuns, pipelineIds } from './helpers/fixture-runs.ts'
+import { seededDb, tempDir } from './helpers/test-app.ts'
 
 const RECORDER = join(import.meta.dirname, 'fixtures/record-loads.mjs')
 // The OpenAPI document's TypeBox models, the admin import's validation and streaming, the Swagger UI, Fastify's
@@ -13,8 +13,8 @@ const LATER = /node_modules\/(@sinclair\/typebox|stream-json|@fastify\/swagger|@
 
 it('answers the runs endpoint without loading TypeBox, the Swagger UI, Ajv, the admin import or pure-rand', async () => {
   const dir = tempDir()
-  const runs = fixtureRuns()
-  createTestDb(join(dir, 'db.sqlite'), runs).close()
+  const runs = shapedRuns()
+  seededDb(runs, join(dir, 'db.sqlite')).close()
   const record = join(dir, 'loads.txt')
   const server = await serve(['--db', join(dir, 'db.sqlite'), '--log-level', 'warn'], { env: { NODE_OPTIONS: `--import=${RECORDER}`, RECORD_LOADS: record } })
   const response = await fetch(`${server.url}/pipelines/${pipelineIds(runs)[0] as string}/runs/`, { headers: { authorization: 'Bearer demo-token' } })

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.ts'
 import { readDemoRuns } from '../src/db/seed-demo.ts'
 import { startServer } from '../src/server.ts'
-import { AUTH, FIXTURE, seededDb, socketRequest, tempDir } from './helpers.ts'
+import { socketRequest } from './helpers/raw-http.ts'
+import { tempDir } from './helpers/temp.ts'
+import { AUTH, FIXTURE, seededDb } from './helpers/test-app.ts'
 
 const demoPipeline = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
 

@@ -1,7 +1,8 @@
 // Response heads as uvicorn + Starlette write them: names, order, date, connection handling; unit and on a real socket.
 import { describe, expect, it } from 'vitest'
 import { httpDate, requestAsksClose, uvicornHead } from '../src/uvicorn-response.ts'
-import { AUTH, FIXTURE, listen, rawExchange, testApp } from './helpers.ts'
+import { rawExchange } from './helpers/raw-http.ts'
+import { AUTH, FIXTURE, listen, testApp } from './helpers/test-app.ts'
 import { exchange } from './helpers/raw-http.ts'
 
 const KEEP = { close: false, mayHaveBody: true }

@@ -3,7 +3,10 @@
 import { get } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { AUTH, FIXTURE, runCli, seededDb, socketRequest, startCli, tempDir } from './helpers.ts'
+import { runCli, startCli } from './helpers/cli.ts'
+import { socketRequest } from './helpers/raw-http.ts'
+import { tempDir } from './helpers/temp.ts'
+import { AUTH, FIXTURE, seededDb } from './helpers/test-app.ts'
 
 /**
  * The pid in the health body, over a new connection each time (the primary hands connections out in turn); undefined
@@ -36,7 +39,7 @@ async function pidsSeen (port: number, wanted: (pids: Set<number>) => boolean, s
 
 function fixtureDbPath (): string {
   const dir = tempDir()
-  seededDb(undefined, dir).close()
+  seededDb(undefined, join(dir, 'test.sqlite')).close()
   return join(dir, 'test.sqlite')
 }
 
@@ -56,7 +59,7 @@ describe('serve --workers', () => {
 
     const stopped = await server.stop()
     expect(stopped.code).toBe(0)
-    expect(stopped.stderr).toContain(`worker ${victim} exited (SIGKILL); starting another`)
+    expect(server.stderr()).toContain(`worker ${victim} exited (SIGKILL); starting another`)
     for (const pid of [...first, ...after]) expect(() => process.kill(pid, 0)).toThrow()
   }, 90_000)
 

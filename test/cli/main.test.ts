@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { PACKAGE_VERSION } from '../../src/version.ts'
-import { ROOT, runCli } from '../helpers.ts'
+import { runCli } from '../helpers/cli.ts'
+import { ROOT } from '../helpers/temp.ts'
 
 // Each test spawns node processes; on a loaded 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 60_000 })

@@ -2,7 +2,8 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { ROOT, runCli, tempDir } from '../helpers.ts'
+import { runCli } from '../helpers/cli.ts'
+import { ROOT, tempDir } from '../helpers/temp.ts'
 
 // Each test spawns node processes; on a loaded 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 60_000 })

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { readDemoRuns } from '../../src/db/seed-demo.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { runCli, tempDir } from '../helpers.ts'
+import { runCli } from '../helpers/cli.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 vi.setConfig({ testTimeout: 60_000 })
 

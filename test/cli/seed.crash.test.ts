@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/open.ts'
 import { serve, spawnCli } from '../helpers/cli.ts'
-import { fixtureRuns, pipelineIds } from '../helpers/fixture-runs.ts'
-import { createTestDb, tempDir, TOKEN } from '../helpers/test-app.ts'
+import { shapedRuns, pipelineIds } from '../helpers/fixture-runs.ts'
+import { seededDb, tempDir, TOKEN } from '../helpers/test-app.ts'
 
 const TABLES = ['pipelines', 'pipeline_versions', 'steps', 'runs', 'run_steps']
 
@@ -44,7 +44,7 @@ function hotJournal (path: string): boolean {
 }
 
 describe('SIGKILL in the middle of a bulk write', () => {
-  const runs = fixtureRuns()
+  const runs = shapedRuns()
   const pipeline = pipelineIds(runs)[0] as string
   let dir: string
   let original: string
@@ -53,7 +53,7 @@ describe('SIGKILL in the middle of a bulk write', () => {
   beforeAll(async () => {
     dir = tempDir()
     original = join(dir, 'original.sqlite')
-    createTestDb(original, runs).close()
+    seededDb(runs, original).close()
     before = { contents: contents(original), served: await served(original, pipeline) }
   })
 
@@ -84,7 +84,7 @@ describe('SIGKILL in the middle of a bulk write', () => {
   it('seed import: none of the imported runs appear, the old data survives', async () => {
     const file = join(dir, 'big.json')
     // Over 50 MB, so the command prints its progress; runs are written as they are read, all in one transaction.
-    writeFileSync(file, JSON.stringify(fixtureRuns({ pipelines: 1, versionsPerPipeline: 2, runsPerVersion: 12_000, stepsPerVersion: 4, tag: 'import' })))
+    writeFileSync(file, JSON.stringify(shapedRuns({ pipelines: 1, versionsPerPipeline: 2, runsPerVersion: 12_000, stepsPerVersion: 4, tag: 'import' })))
     const path = await killMidway('import', (db) => ['seed', 'import', file, '--db', db], (_path, stderr) => /^importing: .*\(\d+%\)$/m.test(stderr))
     expect(contents(path)).toBe(before.contents)
     expect(await served(path, pipeline)).toBe(before.served)

@@ -4,7 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
+import { runCli, startCli } from '../helpers/cli.ts'
+import { socketRequest } from '../helpers/raw-http.ts'
+import { readJson, tempDir } from '../helpers/temp.ts'
+import { AUTH, FIXTURE, seededDb } from '../helpers/test-app.ts'
 
 // Each test spawns node processes; on a loaded 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 60_000 })

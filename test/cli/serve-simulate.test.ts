@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest'
 import { checkRunRules } from '../../src/contract/rules.ts'
 import { readDemoRuns } from '../../src/db/seed-demo.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, runCli, socketRequest, startCli, tempDir } from '../helpers.ts'
+import { runCli, startCli } from '../helpers/cli.ts'
+import { socketRequest } from '../helpers/raw-http.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { AUTH } from '../helpers/test-app.ts'
 
 const PIPELINE = readDemoRuns()[0]?.pipeline_version.pipeline_id ?? 'missing'
 

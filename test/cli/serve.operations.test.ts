@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadMigrations, migrate } from '../../src/db/migrate.ts'
 import { openDatabase } from '../../src/db/open.ts'
-import { fixtureRuns, pipelineIds } from '../helpers/fixture-runs.ts'
+import { shapedRuns, pipelineIds } from '../helpers/fixture-runs.ts'
 import { runCli, serve, spawnNode, UNPRIVILEGED_UID } from '../helpers/cli.ts'
-import { createTestDb, tempDir, TOKEN } from '../helpers/test-app.ts'
+import { seededDb, tempDir, TOKEN } from '../helpers/test-app.ts'
 
 let dir: string
 beforeEach(() => {
@@ -24,8 +24,8 @@ afterEach(() => {
 /** A migrated database holding the fixture runs; returns its path and one pipeline id. */
 function fixtureDb (name = 'db.sqlite'): { path: string, pipeline: string } {
   const path = join(dir, name)
-  const runs = fixtureRuns()
-  createTestDb(path, runs).close()
+  const runs = shapedRuns()
+  seededDb(runs, path).close()
   return { path, pipeline: pipelineIds(runs)[0] as string }
 }
 
@@ -96,7 +96,7 @@ describe('bad database files', () => {
       setInterval(() => {}, 1000)`])
     while (!holder.stdout().includes('locked')) await new Promise((resolve) => setTimeout(resolve, 20))
     try {
-      await expectOneLineFailure(['--db', path], /database is locked \(another process holds a lock on it/)
+      await expectOneLineFailure(['--db', path], new RegExp(`database is locked \\(locked by process ${holder.child.pid ?? ''} \\(.*\\); waited 5 s`))
     } finally {
       holder.child.kill('SIGKILL')
     }

@@ -2,7 +2,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { AUTH, FIXTURE, readJson, runCli, seededDb, socketRequest, startCli, tempDir } from '../helpers.ts'
+import { runCli, startCli } from '../helpers/cli.ts'
+import { socketRequest } from '../helpers/raw-http.ts'
+import { readJson, tempDir } from '../helpers/temp.ts'
+import { AUTH, FIXTURE, seededDb } from '../helpers/test-app.ts'
 
 // Each test spawns node processes; on a loaded 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 60_000 })
@@ -12,7 +15,7 @@ const responses = readJson<Array<{ pipeline_id: string, version_id: string | nul
 /** A database file that already holds the fixture runs, so serve leaves it as it is. */
 function fixtureDbPath (): string {
   const dir = tempDir()
-  seededDb(undefined, dir).close()
+  seededDb(undefined, join(dir, 'test.sqlite')).close()
   return join(dir, 'test.sqlite')
 }
 
@@ -35,7 +38,7 @@ describe('pipelines-mock serve', () => {
     expect((await socketRequest(server.port, 'GET', '/pipelines/x/runs', { host: 'h' })).headers.location).toBe('http://h/pipelines/x/runs/')
     const stopped = await server.stop()
     expect(stopped.code).toBe(0)
-    expect(stopped.stderr).toBe('')
+    expect(server.stderr()).toBe('')
   })
 
   it('takes its settings from the environment, and --token replaces the default token', async () => {
@@ -50,7 +53,8 @@ describe('pipelines-mock serve', () => {
   it('logs requests as JSON lines with --log-format json, with the credentials redacted', async () => {
     const server = await startCli(['serve', '--port', '0', '--db', fixtureDbPath(), '--log-level', 'info', '--log-format', 'json', '--api-key', 'key-1'])
     await socketRequest(server.port, 'GET', `/pipelines/${FIXTURE.pipeline1}/runs/`, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
-    const { stdout } = await server.stop()
+    await server.stop()
+    const stdout = server.stdout()
     const lines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string, req?: unknown })
     expect(lines.some((line) => line.msg === 'incoming request')).toBe(true)
     expect(stdout).not.toContain('secret-token')
@@ -63,7 +67,8 @@ describe('pipelines-mock serve', () => {
     await socketRequest(server.port, 'GET', runs, { authorization: 'Bearer secret-token', 'api-key': 'secret-key' })
     await socketRequest(server.port, 'GET', '/__admin/health')
     await socketRequest(server.port, 'POST', '/nowhere?x=1')
-    const { stdout } = await server.stop()
+    await server.stop()
+    const stdout = server.stdout()
     const lines = stdout.trimEnd().split('\n')
     expect(lines.filter((line) => line.includes('listening'))).toEqual([`pipelines-mock listening on ${server.url}`])
     expect(lines).toContain('  bearer token: se… (12 characters)')

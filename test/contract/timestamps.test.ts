@@ -1,7 +1,7 @@
 // formatTimestamp/parseTimestamp against what pydantic 2.13 writes and reads (test/fixtures/pydantic/timestamps.json).
 import { describe, expect, it } from 'vitest'
 import { formatTimestamp, parseTimestamp } from '../../src/contract/timestamps.ts'
-import { readJson } from '../helpers.ts'
+import { readJson } from '../helpers/temp.ts'
 
 interface Oracle {
   format: Array<{ micros: number, text: string }>

@@ -1,7 +1,7 @@
 // unquote, lastQueryValue and quoteLocation against Python's urllib (test/fixtures/pydantic/url.json).
 import { describe, expect, it } from 'vitest'
 import { lastQueryValue, quoteLocation, splitUrl, unquote } from '../../src/contract/url.ts'
-import { readJson } from '../helpers.ts'
+import { readJson } from '../helpers/temp.ts'
 
 interface Oracle {
   unquote: Array<{ raw: string, decoded: string }>

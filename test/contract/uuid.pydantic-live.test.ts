@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AUTH, ROOT, testApp } from '../helpers.ts'
+import { ROOT } from '../helpers/temp.ts'
+import { AUTH, testApp } from '../helpers/test-app.ts'
 import { IN_CI } from '../helpers/tools.ts'
 
 const ORACLE = join(ROOT, 'scripts/pydantic-oracle.py')

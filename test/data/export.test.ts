@@ -4,7 +4,8 @@ import { createRunExporter } from '../../src/data/export.ts'
 import { importRuns } from '../../src/data/import.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { readJson, seededDb } from '../helpers.ts'
+import { readJson } from '../helpers/temp.ts'
+import { seededDb } from '../helpers/test-app.ts'
 
 const demo = readJson<RunRead[]>('seed/demo.json')
 const [first] = demo as [RunRead]

@@ -8,7 +8,9 @@ import { describePipelines, type GenerateOptions } from '../../src/data/generato
 import { importRuns } from '../../src/data/import.ts'
 import type { Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, listen, readJson, seededDb, socketRequest } from '../helpers.ts'
+import { socketRequest } from '../helpers/raw-http.ts'
+import { readJson } from '../helpers/temp.ts'
+import { AUTH, listen, seededDb } from '../helpers/test-app.ts'
 
 const OPTIONS: GenerateOptions = { pipelines: 3, versions: 2, runs: 40, steps: 4, randomSeed: 7 }
 

@@ -6,7 +6,8 @@ import { formatFinding, importRunFiles, importRuns, ImportValidationError, MAX_F
 import type { Db } from '../../src/db/open.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { readJson, seededDb, tempDir } from '../helpers.ts'
+import { readJson, tempDir } from '../helpers/temp.ts'
+import { seededDb } from '../helpers/test-app.ts'
 
 type Mutable = any // tests break runs on purpose
 

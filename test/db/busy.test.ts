@@ -10,7 +10,7 @@ import { manualClock } from '../../src/simulation/clock.ts'
 import { createSimulationRunner } from '../../src/simulation/runner.ts'
 import { runCli } from '../helpers/cli.ts'
 import { holdWriteLock, type LockHolder } from '../helpers/lock-holder.ts'
-import { buildTestApp, createTestDb, tempDir, TOKEN } from '../helpers/test-app.ts'
+import { buildTestApp, seededDb, tempDir, TOKEN } from '../helpers/test-app.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-locks'
 let holder: LockHolder | undefined
@@ -73,7 +73,7 @@ describe('the server while another process writes', () => {
 
   it('skips a simulation tick instead of waiting, and the next tick catches up', async () => {
     const path = join(tempDir(), 'sim.sqlite')
-    const db = createTestDb(path, readDemoRuns())
+    const db = seededDb(readDemoRuns(), path)
     const clock = manualClock(Date.UTC(2026, 10, 6, 12) * 1000)
     const runner = createSimulationRunner({ db, clock, randomSeed: 3, intervalSeconds: 60, keep: 0, tickMs: 60_000 })
     holder = await holdWriteLock(path, 'wal', 3000)

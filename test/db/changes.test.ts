@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { createChangeTracker } from '../../src/db/changes.ts'
 import { openDatabase } from '../../src/db/open.ts'
-import { seededDb } from '../helpers.ts'
+import { seededDb } from '../helpers/test-app.ts'
 
 const NEW_PIPELINE = 'a1b2c3d4-0003-4c1e-9f7a-2d3b8e5a6c03'
 

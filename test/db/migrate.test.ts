@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { currentVersion, loadMigrations, migrate, MigrationError } from '../../src/db/migrate.ts'
 import { openDatabase } from '../../src/db/open.ts'
-import { tempDir } from '../helpers.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 const dir = tempDir()
 let count = 0

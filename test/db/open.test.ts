@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DatabaseOpenError, openDatabase } from '../../src/db/open.ts'
-import { tempDir } from '../helpers.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 const dir = tempDir()
 

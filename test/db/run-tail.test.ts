@@ -8,7 +8,8 @@ import { openDatabase, type Db } from '../../src/db/open.ts'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { FIXTURE, fixtureRuns, seededDb, tempDir } from '../helpers.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { FIXTURE, fixtureRuns, seededDb } from '../helpers/test-app.ts'
 import { writeRunsAtSchema3 } from '../helpers/legacy-schema.ts'
 
 /** Runs whose stored tail differs from the view's (or is missing). */

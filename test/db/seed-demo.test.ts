@@ -4,7 +4,7 @@ import { formatTimestamp, parseTimestamp } from '../../src/contract/timestamps.t
 import { isEmpty, loadDemo, readDemoRuns } from '../../src/db/seed-demo.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import { RUN_STATUSES, RUN_STEP_STATUSES, type RunRead } from '../../src/schemas/runs.ts'
-import { fixtureRuns, seededDb } from '../helpers.ts'
+import { fixtureRuns, seededDb } from '../helpers/test-app.ts'
 
 const demo = readDemoRuns()
 const byPipeline = new Map<string, RunRead[]>()

@@ -8,7 +8,10 @@ import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../src/db/open.ts'
 import { readDemoRuns } from '../../src/db/seed-demo.ts'
-import { AUTH, runCli, socketRequest, startCli, tempDir } from '../helpers.ts'
+import { runCli, startCli } from '../helpers/cli.ts'
+import { socketRequest } from '../helpers/raw-http.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { AUTH } from '../helpers/test-app.ts'
 import { hasTool } from '../helpers/tools.ts'
 
 vi.setConfig({ testTimeout: 60_000 })

@@ -6,7 +6,8 @@ import { loadMigrations, migrate } from '../../src/db/migrate.ts'
 import { openDatabase, type Db } from '../../src/db/open.ts'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { FIXTURE, fixtureRuns, readJson, seededDb, tempDir } from '../helpers.ts'
+import { readJson, tempDir } from '../helpers/temp.ts'
+import { FIXTURE, fixtureRuns, seededDb } from '../helpers/test-app.ts'
 import { writeRunsAtSchema3 } from '../helpers/legacy-schema.ts'
 
 /** Versions whose stored JSON differs from the view's (or is missing). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { FIXTURE, fixtureRuns, seededDb } from '../helpers.ts'
+import { FIXTURE, fixtureRuns, seededDb } from '../helpers/test-app.ts'
 
 const count = (db: ReturnType<typeof seededDb>, table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 const listed = (db: ReturnType<typeof seededDb>, pipelineId: string) => JSON.parse(createRunQueries(db).listRunsJson(pipelineId)) as RunRead[]

@@ -1,7 +1,8 @@
-// The real CLI as a child process (node bin/pipelines-mock.js, built by `npm run build`), with its output captured.
+// The one CLI spawner: the real CLI (node bin/pipelines-mock.js, built by `npm run build`) as a child process.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { afterFile, ROOT } from './temp.ts'
 
 export const BIN = fileURLToPath(new URL('../../bin/pipelines-mock.js', import.meta.url))
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
@@ -9,6 +10,12 @@ const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
 export interface Exit {
   code: number | null
   signal: NodeJS.Signals | null
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
 }
 
 export interface Spawned {
@@ -23,35 +30,50 @@ export interface SpawnExtras {
   /** Run as this user (tests running as root use it to meet real file permissions). */
   uid?: number
   cwd?: string
+  /**
+   * The command that runs pipelines-mock instead of `node bin/pipelines-mock.js` (an installed package through npx).
+   * It gets its own process group, so a signal reaches the server behind npx's shell.
+   */
+  via?: string[]
 }
 
-/** The parent's environment without PIPELINES_MOCK_* settings, so only what a test passes applies. */
-function cleanEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PIPELINES_MOCK_')))
-  return { ...env, ...extra }
+// The child gets PATH and HOME only, plus what the test gives, so no PIPELINES_MOCK_* (or colour setting) leaks in.
+function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra }
 }
 
 export function spawnNode (args: string[], extras: SpawnExtras = {}): Spawned {
   if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests')
-  const options: SpawnOptions = { env: cleanEnv(extras.env), stdio: ['ignore', 'pipe', 'pipe'], ...(extras.cwd === undefined ? {} : { cwd: extras.cwd }) }
+  return spawnProcess(process.execPath, args, extras)
+}
+
+function spawnProcess (command: string, args: string[], extras: SpawnExtras): Spawned {
+  const detached = extras.via !== undefined
+  const options: SpawnOptions = { env: childEnv(extras.env), stdio: ['ignore', 'pipe', 'pipe'], cwd: extras.cwd ?? ROOT, detached }
   if (extras.uid !== undefined) Object.assign(options, { uid: extras.uid, gid: extras.uid })
-  const child = spawn(process.execPath, args, options)
+  const child = spawn(command, args, options)
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  })
   return { child, stdout: () => stdout, stderr: () => stderr, exited }
 }
 
 export function spawnCli (args: string[], extras: SpawnExtras = {}): Spawned {
-  return spawnNode([BIN, ...args], extras)
+  if (extras.via === undefined) return spawnNode([BIN, ...args], extras)
+  const [command, ...prefix] = extras.via as [string, ...string[]]
+  return spawnProcess(command, [...prefix, ...args], extras)
 }
 
-export async function runCli (args: string[], extras: SpawnExtras = {}): Promise<Exit & { stdout: string, stderr: string }> {
+/** Runs `pipelines-mock ...args` to completion. */
+export async function runCli (args: string[], extras: SpawnExtras = {}): Promise<CliResult> {
   const run = spawnCli(args, extras)
-  const exit = await run.exited
-  return { ...exit, stdout: run.stdout(), stderr: run.stderr() }
+  const { code } = await run.exited
+  return { code, stdout: run.stdout(), stderr: run.stderr() }
 }
 
 export interface Served extends Spawned {
@@ -61,26 +83,37 @@ export interface Served extends Spawned {
   stop: (signal?: NodeJS.Signals) => Promise<Exit>
 }
 
-/** `serve --port 0 ...`, resolved once it prints its URL; rejects with its output if it exits first. */
-export async function serve (args: string[], extras: SpawnExtras = {}): Promise<Served> {
-  const run = spawnCli(['serve', '--port', '0', ...args], extras)
+/** A long-running command (serve), resolved once it prints its URL; stopped after the file's tests if not before. */
+export async function startCli (args: string[], extras: SpawnExtras = {}): Promise<Served> {
+  const run = spawnCli(args, extras)
   const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${run.stdout()}${run.stderr()}`)), 45_000)
     const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(run.stdout())
-      if (match !== null) resolve(match[1] as string)
+      const match = /pipelines-mock listening on (http:\/\/\S+)/.exec(run.stdout())
+      if (match === null) return
+      clearTimeout(timer)
+      resolve(match[1] as string)
     }
     run.child.stdout?.on('data', check)
-    run.exited.then((exit) => reject(new Error(`serve exited (${JSON.stringify(exit)}) before listening:\n${run.stdout()}${run.stderr()}`)))
+    run.exited.then((exit) => {
+      clearTimeout(timer)
+      reject(new Error(`exited (${JSON.stringify(exit)}) before listening:\n${run.stdout()}${run.stderr()}`))
+    }, reject)
   })
-  return {
-    ...run,
-    url,
-    port: Number(new URL(url).port),
-    stop: async (signal = 'SIGTERM') => {
-      run.child.kill(signal)
-      return run.exited
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> => {
+    if (run.child.exitCode === null && run.child.signalCode === null) {
+      if (extras.via === undefined) run.child.kill(signal)
+      else process.kill(-(run.child.pid as number), signal)
     }
+    return await run.exited
   }
+  afterFile(stop)
+  return { ...run, url, port: Number(new URL(url).port), stop }
+}
+
+/** `serve --port 0 ...args`. */
+export async function serve (args: string[], extras: SpawnExtras = {}): Promise<Served> {
+  return await startCli(['serve', '--port', '0', ...args], extras)
 }
 
 /** Tests that need real permission checks run the CLI as `nobody` when they run as root. */

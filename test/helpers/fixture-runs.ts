@@ -25,7 +25,7 @@ export function fixtureUuid (name: string): string {
 const BASE = Date.UTC(2026, 0, 5, 9, 0, 0) * 1000
 const SECOND = 1_000_000
 
-export function fixtureRuns (shape: FixtureShape = SMALL): RunRead[] {
+export function shapedRuns (shape: FixtureShape = SMALL): RunRead[] {
   const tag = shape.tag ?? 'fixture'
   const runs: RunRead[] = []
   for (let p = 0; p < shape.pipelines; p++) {
@@ -76,7 +76,7 @@ export function fixtureRuns (shape: FixtureShape = SMALL): RunRead[] {
 }
 
 /** Writes the runs in one transaction and returns them. */
-export function writeFixtureRuns (db: Db, runs: RunRead[] = fixtureRuns()): RunRead[] {
+export function writeFixtureRuns (db: Db, runs: RunRead[] = shapedRuns()): RunRead[] {
   const writer = createRunWriter(db)
   db.transaction(() => writer.writeRuns(runs)).immediate()
   return runs

@@ -1,5 +1,8 @@
-// Raw HTTP/1.1 over node:net: send exact bytes (malformed ones included) and parse what comes back.
+// Requests over real sockets: exact bytes over node:net (malformed ones included) and parsed back, node:http
+// requests with the path sent as given, and the same request over inject and a socket.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect, type Socket } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import type { Answer } from './contract-answer.ts'
 
 export interface Exchange {
@@ -87,4 +90,50 @@ export async function openSocket (port: number): Promise<Socket> {
     const socket = connect(port, '127.0.0.1', () => resolve(socket))
     socket.once('error', reject)
   })
+}
+
+export interface RawResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+export type Headers = Record<string, string | string[]>
+
+/** One request over a real socket with node:http: the path is sent exactly as given. */
+export async function socketRequest (port: number, method: string, path: string, headers: Headers = {}): Promise<RawResponse> {
+  return await new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Writes `text` to the socket as is and returns everything the server sent until it closed. */
+export async function rawExchange (port: number, text: string): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    socket.on('error', reject)
+    socket.write(text)
+  })
+}
+
+export type Transport = (method: string, path: string, headers?: Headers) => Promise<RawResponse>
+
+/** The same request over app.inject and over a real socket, so each case runs through both. */
+export function transports (app: FastifyInstance, port: () => number): Array<[string, Transport]> {
+  const inject: Transport = async (method, path, headers = {}) => {
+    const response = await app.inject({ method: method as 'GET', url: path, headers })
+    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body }
+  }
+  const socket: Transport = async (method, path, headers) => await socketRequest(port(), method, path, headers)
+  return [['inject', inject], ['socket', socket]]
 }

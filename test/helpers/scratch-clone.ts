@@ -1,7 +1,7 @@
 // A scratch copy of the project as a fresh clone is after `npm install`, for running documented commands as pasted.
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempDir } from '../helpers.ts'
+import { tempDir } from './temp.ts'
 import { ROOT } from './markdown.ts'
 
 /**

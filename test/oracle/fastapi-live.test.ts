@@ -8,7 +8,8 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, runCli, startCli, tempDir, type RunningCli } from '../helpers.ts'
+import { runCli, type Served, startCli } from '../helpers/cli.ts'
+import { ROOT, tempDir } from '../helpers/temp.ts'
 import { exchange, parseAnswer, type ParsedAnswer } from '../helpers/raw-http.ts'
 import { IN_CI } from '../helpers/tools.ts'
 
@@ -69,7 +70,7 @@ async function startUvicorn (python: Python): Promise<Uvicorn> {
   throw new Error(`uvicorn (${python.path}, FastAPI ${python.fastapi}) did not start: ${stderr}`)
 }
 
-async function startMock (compat: string): Promise<RunningCli> {
+async function startMock (compat: string): Promise<Served> {
   const db = join(tempDir(), 'oracle.sqlite')
   const imported = await runCli(['seed', 'import', RUNS_FILE, '--db', db])
   if (imported.code !== 0) throw new Error(imported.stderr)
@@ -152,7 +153,7 @@ function comparable (answer: ParsedAnswer): unknown {
 
 describe.skipIf(legacy === undefined)(`Debian's FastAPI ${legacy?.fastapi ?? ''} (pydantic 1) against serve --compat fastapi-0.110`, () => {
   let oracle: Uvicorn
-  let mock: RunningCli
+  let mock: Served
   beforeAll(async () => {
     [oracle, mock] = await Promise.all([startUvicorn(legacy as Python), startMock('fastapi-0.110')])
   }, 60_000)
@@ -173,7 +174,7 @@ describe.skipIf(legacy === undefined)(`Debian's FastAPI ${legacy?.fastapi ?? ''}
 
 describe.skipIf(current === undefined)(`a current FastAPI ${current?.fastapi ?? ''} against the default profile, byte for byte`, () => {
   let oracle: Uvicorn
-  let mock: RunningCli
+  let mock: Served
   beforeAll(async () => {
     [oracle, mock] = await Promise.all([startUvicorn(current as Python), startMock('current')])
   }, 60_000)

@@ -8,7 +8,7 @@ import { createRunWriter } from '../../src/db/write-runs.ts'
 import { createRunQueries } from '../../src/queries/runs.ts'
 import { createRunsCache } from '../../src/queries/runs-cache.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { FIXTURE, fixtureRuns, seededDb } from '../helpers.ts'
+import { FIXTURE, fixtureRuns, seededDb } from '../helpers/test-app.ts'
 
 const NEW_PIPELINE = 'a1b2c3d4-0003-4c1e-9f7a-2d3b8e5a6c03'
 const MB = 1024 * 1024

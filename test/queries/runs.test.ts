@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import { BODY_STATEMENTS, createRunQueries, RUN_STATEMENTS } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { FIXTURE, fixtureRuns, readJson, seededDb } from '../helpers.ts'
+import { readJson } from '../helpers/temp.ts'
+import { FIXTURE, fixtureRuns, seededDb } from '../helpers/test-app.ts'
 
 const responses = readJson<Array<{ pipeline_id: string, version_id: string | null, body: string }>>('test/fixtures/pydantic/responses.json')
 

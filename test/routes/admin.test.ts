@@ -7,7 +7,9 @@ import { join } from 'node:path'
 import { importRunFiles } from '../../src/data/import.ts'
 import { openDatabase, type Db } from '../../src/db/open.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, listen, readJson, seededDb, tempDir, testApp, type RawResponse } from '../helpers.ts'
+import { type RawResponse } from '../helpers/raw-http.ts'
+import { readJson, tempDir } from '../helpers/temp.ts'
+import { AUTH, listen, seededDb, testApp } from '../helpers/test-app.ts'
 
 const ADMIN_TOKEN = 'admin-secret-1'
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -244,7 +246,7 @@ describe('admin endpoints without an admin token', () => {
 describe('admin endpoints on a read-only database', () => {
   it('answer 403 with a clear detail and change nothing', async () => {
     const dir = tempDir()
-    seededDb(demo(), dir).close()
+    seededDb(demo(), join(dir, 'test.sqlite')).close()
     const db = openDatabase(join(dir, 'test.sqlite'), { readOnly: true })
     const app = await testApp({ 'admin-token': ADMIN_TOKEN, 'read-only': true }, db)
     const before = await served(app)

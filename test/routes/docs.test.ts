@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { listen, ROOT, socketRequest, testApp, transports } from '../helpers.ts'
+import { socketRequest, transports } from '../helpers/raw-http.ts'
+import { ROOT } from '../helpers/temp.ts'
+import { listen, testApp } from '../helpers/test-app.ts'
 
 const app = await testApp()
 let port = 0

@@ -1,7 +1,8 @@
 // GET /__admin/health: answers probes without a token, with the schema version it reads from the database.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadMigrations } from '../../src/db/migrate.ts'
-import { listen, testApp, transports } from '../helpers.ts'
+import { transports } from '../helpers/raw-http.ts'
+import { listen, testApp } from '../helpers/test-app.ts'
 
 const app = await testApp()
 let port = 0

@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createRunWriter } from '../../src/db/write-runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
-import { AUTH, FIXTURE, fixtureRuns, listen, readJson, seededDb, socketRequest, testApp, transports, type RawResponse } from '../helpers.ts'
+import { type RawResponse, socketRequest, transports } from '../helpers/raw-http.ts'
+import { readJson } from '../helpers/temp.ts'
+import { AUTH, FIXTURE, fixtureRuns, listen, seededDb, testApp } from '../helpers/test-app.ts'
 
 const app = await testApp({ token: ['demo-token', 'second-token'] })
 let port = 0

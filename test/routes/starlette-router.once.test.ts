@@ -3,7 +3,8 @@ import { Writable } from 'node:stream'
 import { describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { FIXTURE, listen, rawExchange, seededDb } from '../helpers.ts'
+import { rawExchange } from '../helpers/raw-http.ts'
+import { FIXTURE, listen, seededDb } from '../helpers/test-app.ts'
 
 const counts = vi.hoisted(() => ({ lookups: 0, draws: 0 }))
 

@@ -1,6 +1,7 @@
 // Starlette routing over inject and a real socket: the 307 slash redirect, 404 and 405 bodies, raw paths and bad requests.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AUTH, FIXTURE, listen, rawExchange, testApp, transports, type RawResponse } from '../helpers.ts'
+import { rawExchange, type RawResponse, transports } from '../helpers/raw-http.ts'
+import { AUTH, FIXTURE, listen, testApp } from '../helpers/test-app.ts'
 
 const app = await testApp()
 let port = 0

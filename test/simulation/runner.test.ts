@@ -9,7 +9,7 @@ import { createRunQueries } from '../../src/queries/runs.ts'
 import type { RunRead } from '../../src/schemas/runs.ts'
 import { manualClock, type ManualClock } from '../../src/simulation/clock.ts'
 import { createSimulationRunner, simulationClock, type SimulationRunner } from '../../src/simulation/runner.ts'
-import { seededDb } from '../helpers.ts'
+import { seededDb } from '../helpers/test-app.ts'
 
 const SECOND = 1_000_000
 /** 2026-11-06T12:00:00Z: two days after the demo data's instant. */
