@@ -1,8 +1,8 @@
 // `npm run bench`: builds (or reuses) the databases, then measures side by side with wrk, each server in its own
 // process: plain node:http serving the server's exact bytes (the limit), Fastify returning the object (baseline),
 // and the real server on repeat requests (cache on) and first requests (cache off), for 10- and 100-run answers over
-// a 1,000- and a 1,000,000-run database. Prints one table; writes bench/results.json and the table in
-// docs/performance.md.
+// a 1,000- and a 1,000,000-run database, with wrk on one thread (one core left for the server) and on two. Prints
+// one table; writes bench/results.json and the table in docs/performance.md.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1,2' },
     'big-db': { type: 'string', default: '1000000' },
     'no-docs': { type: 'boolean', default: false }
   }
@@ -33,12 +33,13 @@ const settings = {
   seconds: Number(flags.seconds),
   rounds: Number(flags.rounds),
   connections: Number(flags.connections),
-  threads: Number(flags.threads),
+  threads: flags.threads.split(',').map(Number),
   bigDb: Number(flags['big-db'])
 }
 
 interface Case {
   kind: Kind
+  threads: number
   runsPerResponse: 10 | 100
   db: BenchDatabase | undefined
   start: () => Promise<ServerProcess>
@@ -90,7 +91,7 @@ function measureNodeBoot (trials = 5): number {
 async function measure (benchCase: Case): Promise<CaseResult> {
   const server = await benchCase.start()
   try {
-    const wrk = { url: server.url.replace(/\/$/, '') + benchCase.path, headers: AUTH, connections: settings.connections, threads: settings.threads }
+    const wrk = { url: server.url.replace(/\/$/, '') + benchCase.path, headers: AUTH, connections: settings.connections, threads: benchCase.threads }
     await runWrk({ ...wrk, seconds: 1 })
     const cpuBefore = server.cpuSeconds()
     let rssMb = server.rssMb()
@@ -99,7 +100,7 @@ async function measure (benchCase: Case): Promise<CaseResult> {
     clearInterval(sampler)
     rssMb = Math.max(rssMb, server.rssMb())
     const cpuUsPerRequest = (server.cpuSeconds() - cpuBefore) * 1e6 / result.requests
-    return { kind: benchCase.kind, runsPerResponse: benchCase.runsPerResponse, dbRuns: benchCase.db?.runs ?? null, ...result, rssMb, cpuUsPerRequest }
+    return { kind: benchCase.kind, threads: benchCase.threads, runsPerResponse: benchCase.runsPerResponse, dbRuns: benchCase.db?.runs ?? null, ...result, rssMb, cpuUsPerRequest }
   } finally {
     await server.stop()
   }
@@ -110,6 +111,7 @@ async function main (): Promise<number> {
     log('npm run bench needs wrk, the HTTP load generator: install it with `apt-get install wrk` (Debian, Ubuntu) or `brew install wrk` (macOS)')
     return 1
   }
+  const loadBefore = loadavg().map((n) => Number(n.toFixed(2)))
   mkdirSync(WORK, { recursive: true })
   const small = await benchDatabase(WORK, 1000, log)
   const big = await benchDatabase(WORK, settings.bigDb, log)
@@ -137,12 +139,14 @@ async function main (): Promise<number> {
   const tsx = (script: string, size: number) => async () =>
     await startProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), bodies.get(size) as string])
   const cases: Case[] = []
-  for (const size of [10, 100] as const) {
-    cases.push({ kind: 'limit', runsPerResponse: size, db: undefined, start: tsx('limit-server.ts', size), path: runsPath(small, size) })
-    cases.push({ kind: 'baseline', runsPerResponse: size, db: undefined, start: tsx('fastify-baseline.ts', size), path: runsPath(small, size) })
-    for (const db of [small, big]) {
-      cases.push({ kind: 'repeat', runsPerResponse: size, db, start: async () => await startProcess(process.execPath, serveArgs(db, false)), path: runsPath(db, size) })
-      cases.push({ kind: 'first', runsPerResponse: size, db, start: async () => await startProcess(process.execPath, serveArgs(db, true)), path: runsPath(db, size) })
+  for (const threads of settings.threads) {
+    for (const size of [10, 100] as const) {
+      cases.push({ kind: 'limit', threads, runsPerResponse: size, db: undefined, start: tsx('limit-server.ts', size), path: runsPath(small, size) })
+      cases.push({ kind: 'baseline', threads, runsPerResponse: size, db: undefined, start: tsx('fastify-baseline.ts', size), path: runsPath(small, size) })
+      for (const db of [small, big]) {
+        cases.push({ kind: 'repeat', threads, runsPerResponse: size, db, start: async () => await startProcess(process.execPath, serveArgs(db, false)), path: runsPath(db, size) })
+        cases.push({ kind: 'first', threads, runsPerResponse: size, db, start: async () => await startProcess(process.execPath, serveArgs(db, true)), path: runsPath(db, size) })
+      }
     }
   }
 
@@ -151,7 +155,7 @@ async function main (): Promise<number> {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const benchCase of cases) {
       const result = await measure(benchCase)
-      log(`round ${round}: ${benchCase.kind} ${benchCase.runsPerResponse} runs, db ${benchCase.db?.runs ?? '-'}: ${result.requestsPerSecond.toFixed(0)} req/s`)
+      log(`round ${round}: wrk -t${benchCase.threads}, ${benchCase.kind} ${benchCase.runsPerResponse} runs, db ${benchCase.db?.runs ?? '-'}: ${result.requestsPerSecond.toFixed(0)} req/s`)
       const previous = best.get(benchCase)
       if (previous === undefined || result.requestsPerSecond > previous.requestsPerSecond) best.set(benchCase, result)
     }
@@ -166,7 +170,7 @@ async function main (): Promise<number> {
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), machine, settings, startupMs, nodeBootMs, results, goals }, null, 2) + '\n')
   if (flags['no-docs'] !== true) {
     const docs = join(ROOT, 'docs/performance.md')
-    const when = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine.cpus} CPUs (${machine.model}), load average ${machine.loadAverage.join(' ')}, Node ${machine.node}, wrk -t${settings.threads} -c${settings.connections} -d${settings.seconds}s, best of ${settings.rounds} rounds`
+    const when = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine.cpus} CPUs (${machine.model}), load average before the run ${loadBefore.join(' ')} and after it ${machine.loadAverage.join(' ')}, Node ${machine.node}, wrk -t${settings.threads.join(' and -t')} -c${settings.connections} -d${settings.seconds}s, best of ${settings.rounds} rounds`
     writeFileSync(docs, replaceResultsSection(readFileSync(docs, 'utf8'), `${when}\n\n${table}\n\n${goalLines}`))
   }
   return 0
