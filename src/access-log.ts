@@ -1,7 +1,7 @@
 // Logs as uvicorn writes them (`--log-format text`, the default): `INFO:     <message>`, one access line per request
 // (`INFO:     127.0.0.1:53722 - "GET /pipelines/…/runs/ HTTP/1.1" 200 OK`), health probes left out.
-import { STATUS_CODES } from 'node:http'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
+import type { FastifyInstance } from 'fastify'
 
 /** Health probes every few seconds would drown the log, as uvicorn's --no-access-log users know. */
 const UNLOGGED_PATHS = new Set(['/__admin/health'])
@@ -9,15 +9,15 @@ const UNLOGGED_PATHS = new Set(['/__admin/health'])
 // pino's numeric levels → uvicorn's level names, padded as uvicorn's `%(levelprefix)s` pads them.
 const LEVEL_PREFIX: Record<number, string> = { 10: 'TRACE:', 20: 'DEBUG:', 30: 'INFO:', 40: 'WARNING:', 50: 'ERROR:', 60: 'CRITICAL:' }
 
-export function accessLine (request: FastifyRequest, status: number): string {
+export function accessLine (request: IncomingMessage, status: number): string {
   const { remoteAddress, remotePort } = request.socket
-  return `${remoteAddress ?? '-'}:${remotePort ?? 0} - "${request.method} ${request.url} HTTP/${request.raw.httpVersion}" ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()
+  return `${remoteAddress ?? '-'}:${remotePort ?? 0} - "${request.method ?? ''} ${request.url ?? ''} HTTP/${request.httpVersion}" ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()
 }
 
 /** One line per answered request, at info level, once the answer is written. */
 export function registerAccessLog (app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {
-    if (!UNLOGGED_PATHS.has(request.url)) request.log.info(accessLine(request, reply.statusCode))
+    if (!UNLOGGED_PATHS.has(request.url)) request.log.info(accessLine(request.raw, reply.statusCode))
     done()
   })
 }

@@ -1,7 +1,7 @@
 // buildApp({ config, db }): the Fastify instance with every route registered by hand; it never listens.
 import { STATUS_CODES } from 'node:http'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { registerAccessLog } from './access-log.ts'
+import { accessLine, registerAccessLog } from './access-log.ts'
 import { createApiKeyCheck, createAuthenticator } from './auth.ts'
 import type { Config } from './config.ts'
 import { answerPreflight, createCorsPolicy, registerCors } from './cors.ts'
@@ -12,6 +12,7 @@ import { registerDocs } from './routes/docs.ts'
 import { registerHealth } from './routes/health.ts'
 import { createStarletteRouter, type StarletteRoutes } from './routes/starlette-router.ts'
 import { createRunsHandler } from './routes/runs.ts'
+import { installRunsFastPath } from './routes/runs-fast-path.ts'
 import { createRunQueries } from './queries/runs.ts'
 import { createRunsCache } from './queries/runs-cache.ts'
 import { createChangeTracker } from './db/changes.ts'
@@ -37,10 +38,13 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   // The injector's random generator is loaded only when faults are on.
   const faults = faultsEnabled(config.faults) ? (await import('./faults/inject.ts')).createFaultInjector(config.faults) : undefined
   const closing = new AbortController()
+  const authenticate = createAuthenticator(config)
+  const checkApiKey = createApiKeyCheck(config)
+  const { runsBody } = createRunsCache({ queries: createRunQueries(db), changes: createChangeTracker(db), maxBytes: config.cacheBytes })
   const handleRuns = createRunsHandler({
-    authenticate: createAuthenticator(config),
-    checkApiKey: createApiKeyCheck(config),
-    runsBody: createRunsCache({ queries: createRunQueries(db), changes: createChangeTracker(db), maxBytes: config.cacheBytes }).runsBody,
+    authenticate,
+    checkApiKey,
+    runsBody,
     profile: compatProfile(config.compat),
     prefer: config.prefer,
     faults,
@@ -107,5 +111,16 @@ export async function buildApp ({ config, db, logger = false }: BuildAppOptions)
   }
   if (journal !== undefined && config.adminToken !== undefined) await registerRequestJournal(app, { journal, adminToken: config.adminToken })
   routes.static = registerDocs(app, { notFound: route })
+  // Without faults, the journal or JSON request logs, a plain 200 has nothing Fastify's per-request work would add.
+  const jsonLogs = logger !== false && config.logFormat === 'json'
+  if (faults === undefined && journal === undefined && !jsonLogs) {
+    installRunsFastPath(app.server, {
+      authenticate,
+      checkApiKey,
+      runsBody,
+      closing: () => closing.signal.aborted,
+      ...(textLogs ? { answered: (request, status) => app.log.info(accessLine(request, status)) } : {})
+    })
+  }
   return app
 }
