@@ -1,7 +1,9 @@
 // `seed generate`'s write side: row batches from a generator thread bulk-inserted in one transaction, statements prepared once.
 import { withBulkTransaction } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
-import { createRunWriter, RUN_ROW_FIELDS, type RowBatch } from '../db/write-runs.ts'
+import { decodeRowBatch } from '../db/row-batch-codec.ts'
+import type { RowBatch } from '../db/rows.ts'
+import { createRunWriter, type WriteSession } from '../db/write-runs.ts'
 import { generateRowBatches } from './generate-rows.ts'
 import type { GenerateWorkerData, GenerateWorkerMessage } from './generate-worker.ts'
 import type { GenerateOptions } from './generator.ts'
@@ -36,9 +38,9 @@ export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions
   const writer = createRunWriter(db)
   let runs = 0
   let reported = 0
-  const write = (batch: RowBatch): void => {
-    writer.writeRows(batch, options.append === true)
-    runs += batch.runs.length / RUN_ROW_FIELDS
+  const write = (session: WriteSession, batch: RowBatch): void => {
+    session.writeRows(batch)
+    runs += batch.runs.length
     if (runs - reported >= every) {
       reported = runs - (runs % every)
       options.onProgress?.(runs)
@@ -46,10 +48,11 @@ export async function generateIntoDatabase (db: Db, options: GenerateIntoOptions
   }
   return await withBulkTransaction(db, async () => {
     if (options.append !== true) writer.deleteAll()
+    const session = writer.session({ mayExist: options.append === true })
     if (options.threads === false) {
-      for (const batch of generateRowBatches(options, BATCH_SIZE)) write(batch)
+      for (const batch of generateRowBatches(options, BATCH_SIZE)) write(session, batch)
     } else {
-      await generateInWorker(options, write)
+      await generateInWorker(options, (batch) => { write(session, batch) })
     }
     options.onProgress?.(runs)
     return { runs, pipelines: options.pipelines }
@@ -64,7 +67,7 @@ async function generateInWorker (options: GenerateOptions, write: (batch: RowBat
   await runDataWorker('generate-worker', workerData, 'generator thread', (message: GenerateWorkerMessage) => {
     if (message.kind === 'error') throw new Error(`generator thread failed: ${message.message}`)
     if (message.kind === 'done') return true
-    write(message.batch)
+    write(decodeRowBatch(message.batch))
     return false
   })
 }

@@ -4,7 +4,7 @@ import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
 import { checkRunRules } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { parseUuid } from '../contract/uuid.ts'
-import type { RunWithoutArgo } from '../db/write-runs.ts'
+import type { RunWithoutArgo } from '../db/rows.ts'
 import { PipelineVersionRead, RunRead, RunStepMetadata, StepConfig, StepRead } from '../schemas/runs.ts'
 
 /** A finding within one element: `path` starts with its index, e.g. `[3].run_steps[0].finished_at`. */

@@ -1,7 +1,7 @@
 // Worker thread of `seed import`: reads one file, splits, parses and checks its elements, posts them in batches a few ahead of the writer.
 import { createReadStream } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { RunWithoutArgo } from '../db/write-runs.ts'
+import type { RunWithoutArgo } from '../db/rows.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
 import { JsonArrayError, JsonArraySplitter } from './json-array-stream.ts'

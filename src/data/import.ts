@@ -5,7 +5,8 @@ import { RULES } from '../contract/rules.ts'
 import { parseTimestamp } from '../contract/timestamps.ts'
 import { withBulkTransaction } from '../db/bulk-settings.ts'
 import type { Db } from '../db/open.ts'
-import { createRunWriter, type RunWithoutArgo } from '../db/write-runs.ts'
+import type { RunWithoutArgo } from '../db/rows.ts'
+import { createRunWriter } from '../db/write-runs.ts'
 import type { PipelineVersionRead } from '../schemas/runs.ts'
 import { runDataWorker } from './start-worker.ts'
 import { checkElement, type CheckedElement } from './import-checks.ts'
@@ -227,7 +228,7 @@ class ImportSession {
   constructor (db: Db) {
     // Inside the import's transaction: with no run stored yet, and repeated ids refused, no run needs replacing.
     const runsMayExist = db.prepare('SELECT EXISTS (SELECT 1 FROM runs)').pluck().get() === 1
-    this.write = createRunWriter(db).startJsonBatch({ runsMayExist })
+    this.write = createRunWriter(db).session({ mayExist: runsMayExist }).writeRun
     this.storedVersion = db.prepare<[string], { pipeline_id: string, created_at: number }>(
       'SELECT pipeline_id, created_at FROM pipeline_versions WHERE id = ?')
     this.storedSteps = db.prepare<[string], StoredStepRow>(`SELECT id, name, query_type, query, input_datasets, output_datasets,
