@@ -1,7 +1,6 @@
 // `pipelines-mock pipelines`: the pipelines in a database, with their versions, run counts and newest runs.
 import { formatTimestamp } from '../contract/timestamps.ts'
-import type { Db } from '../db/open.ts'
-import { listPipelines, somePipelineIds, type PipelineSummary } from '../queries/pipelines.ts'
+import { listPipelines, type PipelineSummary } from '../queries/pipelines.ts'
 import { helpLines } from '../options/option.ts'
 import { LIST } from '../options/table.ts'
 import { withDatabase } from './database.ts'
@@ -27,12 +26,11 @@ function asJson (pipelines: PipelineSummary[]): string {
   })), null, 2)
 }
 
-/** The closing lines of a command that wrote data: a few pipeline ids and how to list them all. */
-export function printPipelineHint (db: Db, path: string, shown = 3): void {
-  const { ids, total } = somePipelineIds(db, shown)
-  if (total === 0) return
-  const more = total > ids.length ? ` (and ${total - ids.length} more)` : ''
-  print(`pipelines: ${ids.join(', ')}${more}`)
+/** The closing lines of a command that wrote data: a few of the pipelines it wrote, and how to list them all. */
+export function printPipelineHint (path: string, written: readonly string[], shown = 3): void {
+  if (written.length === 0) return
+  const more = written.length > shown ? ` (and ${written.length - shown} more)` : ''
+  print(`pipelines: ${written.slice(0, shown).join(', ')}${more}`)
   print(`list them with their versions: npx pipelines-mock pipelines --db ${path}`)
 }
 

@@ -24,6 +24,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const options = { ...counts, append }
     const { createProgress } = await import('./progress.ts')
     const { generateIntoDatabase } = await import('../data/generate-into.ts')
+    const { describePipelines } = await import('../data/generator.ts')
     const total = options.pipelines * options.runs
     const progress = createProgress({ label: 'generating runs', total, linesFrom: 100_000 })
     const started = Date.now()
@@ -39,7 +40,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       }).finally(() => progress.stop())
       const seconds = ((Date.now() - started) / 1000).toFixed(1)
       print(`${options.append ? 'added' : 'generated'} ${result.runs} runs in ${result.pipelines} pipelines (random seed ${options.randomSeed}) into ${path} in ${seconds} s`)
-      printPipelineHint(db, path)
+      printPipelineHint(path, describePipelines(options).map((pipeline) => pipeline.id).sort())
     })
     return 0
   },
@@ -59,7 +60,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       }).finally(() => progress?.stop())
       const files = positionals.length === 1 ? '1 file' : `${positionals.length} files`
       print(`imported ${result.runs} runs of ${result.pipelines} pipeline${result.pipelines === 1 ? '' : 's'} from ${files} into ${path}`)
-      printPipelineHint(db, path)
+      printPipelineHint(path, result.pipelineIds)
     })
     return 0
   },

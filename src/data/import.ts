@@ -28,6 +28,11 @@ export interface ImportResult {
   pipelines: number
 }
 
+/** A file import's result, with the pipelines it wrote (sorted), for the command to name. */
+export interface FileImportResult extends ImportResult {
+  pipelineIds: string[]
+}
+
 export interface ImportOptions {
   /** Names the array in findings; default `runs`. */
   source?: string
@@ -92,7 +97,7 @@ export function importRuns (db: Db, runs: readonly unknown[], options: ImportOpt
  * It holds the database's write lock across awaits: do not use the same connection for anything else meanwhile.
  * The transaction runs under bulkSettings: validation covers every CHECK and foreign key of the tables.
  */
-export async function importRunFiles (db: Db, paths: readonly string[], options: FileImportOptions = {}): Promise<ImportResult> {
+export async function importRunFiles (db: Db, paths: readonly string[], options: FileImportOptions = {}): Promise<FileImportResult> {
   const sizes = paths.map((path) => fileSize(path))
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0)
   const sourceNames = uniqueSourceNames(paths)
@@ -105,7 +110,7 @@ export async function importRunFiles (db: Db, paths: readonly string[], options:
       await stream(path, sourceNames[i] as string, session, (bytes) => options.onProgress?.(before + bytes, totalBytes))
       bytesBefore += sizes[i] as number
     }
-    return session.finish()
+    return { ...session.finish(), pipelineIds: session.pipelineIds() }
   })
 }
 
@@ -252,6 +257,10 @@ class ImportSession {
     if (this.total === 0 && element.manifestJson !== undefined && element.metadataJson !== undefined) {
       this.write(run, element.manifestJson, element.metadataJson)
     }
+  }
+
+  pipelineIds (): string[] {
+    return [...this.pipelines].sort()
   }
 
   reportSource (source: string, message: string, type: string): void {

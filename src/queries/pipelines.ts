@@ -41,9 +41,3 @@ export function listPipelines (db: Db): PipelineSummary[] {
   }
   return [...pipelines.values()]
 }
-
-/** The first `limit` pipeline ids and how many there are: what a writer names at its end, without counting runs. */
-export function somePipelineIds (db: Db, limit: number): { ids: string[], total: number } {
-  const ids = db.prepare('SELECT id FROM pipelines ORDER BY id LIMIT ?').pluck().all(limit) as string[]
-  return { ids, total: db.prepare('SELECT count(*) FROM pipelines').pluck().get() as number }
-}

@@ -12,6 +12,7 @@ import { seededDb } from '../helpers/test-app.ts'
 type Mutable = any // tests break runs on purpose
 
 const demo = (): RunRead[] => readJson<RunRead[]>('seed/demo.json')
+const demoPipelineIds = () => [...new Set(demo().map((run) => run.pipeline_version.pipeline_id))].sort()
 const emptyDb = (): Db => seededDb([])
 const pipelineIds = (runs: RunRead[]) => [...new Set(runs.map((r) => r.pipeline_version.pipeline_id))]
 
@@ -242,7 +243,7 @@ describe('importRunFiles', () => {
     const second = writeRuns('second.json', runs.slice(20))
     const db = emptyDb()
     const seen: number[] = []
-    expect(await importRunFiles(db, [first, second], { onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3 })
+    expect(await importRunFiles(db, [first, second], { onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3, pipelineIds: demoPipelineIds() })
     expect(servedBodies(db)).toEqual(servedBodies(seededDb(demo())))
     expect(seen.at(-1)).toBeGreaterThan(0)
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
@@ -314,7 +315,7 @@ describe('importRunFiles', () => {
       const db = emptyDb()
       const seen: number[] = []
       const files = [writeRuns('first.json', demo().slice(0, 20)), writeRuns('second.json', demo().slice(20))]
-      expect(await importRunFiles(db, files, { ...inWorker, onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3 })
+      expect(await importRunFiles(db, files, { ...inWorker, onProgress: (bytes) => seen.push(bytes) })).toEqual({ runs: 36, pipelines: 3, pipelineIds: demoPipelineIds() })
       expect(servedBodies(db)).toEqual(servedBodies(seededDb(demo())))
       expect(seen).toEqual([...seen].sort((a, b) => a - b))
     })
