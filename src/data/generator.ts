@@ -1,13 +1,12 @@
 // Deterministic, streaming generator of relationally consistent pipelines, versions, steps and runs (response shape).
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
-import { uniformInt } from 'pure-rand/distribution/uniformInt'
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import { formatTimestamp } from '../contract/timestamps.ts'
 import type { PipelineVersionRead, RunRead, RunStepMetadata, StepRead } from '../schemas/runs.ts'
 import {
   type ArgoManifest, type ArgoMetadata, type NodePhase, type TaskState, type WorkflowPhase, type WorkflowSpec, type WorkflowState,
   NAME_SUFFIX_ALPHABET, NAME_SUFFIX_LENGTH, argoMetadataJson, buildArgoManifest, fnv1a32, formatArgoTime, isoWeekday, workflowName
 } from './argo.ts'
+import { Random } from './random.ts'
+import { drawRun, GAP_MAX_SECONDS, QUEUE_MAX_SECONDS, STEP_MAX_SECONDS, type RunDraws } from './run-draws.ts'
 
 export interface GenerateOptions {
   pipelines: number
@@ -36,85 +35,16 @@ export const WEEKDAYS_ONLY = '{{workflow.creationTimestamp.u}} < 6'
 const SECOND = 1_000_000
 const DAY = 86_400 * SECOND
 const HISTORY_LIMIT = 730 * DAY
-const QUEUE_MAX_SECONDS = 180
-const STEP_MAX_SECONDS = 360
-const GAP_MAX_SECONDS = 3
 const ZERO_MICROS_SHARE = 0.05
-const FINAL_PHASE_WEIGHTS: Array<[WorkflowPhase, number]> = [['Succeeded', 0.88], ['Failed', 0.085], ['Error', 0.035]]
 const HEAD_COUNT_WEIGHTS = [0.3, 0.42, 0.18, 0.1]
 const PENDING_SHARE_OF_ACTIVE = 0.35
-const QUEUED_SHARE = 0.08
-const ERROR_MESSAGES = [
-  'pod deleted',
-  'Pod was active on the node longer than the specified deadline',
-  'failed to save outputs: timed out waiting for the condition'
-]
 const REGIONS = ['eu', 'us', 'apac', 'latam']
 const UNIQUE_NAME_LIMIT = 2_000_000
 const SUFFIX_COUNT = NAME_SUFFIX_ALPHABET.length ** NAME_SUFFIX_LENGTH
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: pure-rand's xoroshiro128+, one independent stream per pipeline and purpose, so that
-// pipeline and version ids do not change when only the number of runs does.
-
-class Random {
-  private readonly rng: ReturnType<typeof xoroshiro128plus>
-
-  constructor (seed: number) {
-    this.rng = xoroshiro128plus(seed)
-  }
-
-  /** Integer in [min, max]. */
-  int (min: number, max: number): number {
-    return uniformInt(this.rng, min, max)
-  }
-
-  /** Float in [0, 1). */
-  float (): number {
-    return uniformFloat64(this.rng)
-  }
-
-  chance (probability: number): boolean {
-    return this.float() < probability
-  }
-
-  pick<T> (items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)] as T
-  }
-
-  weighted<T> (entries: ReadonlyArray<readonly [T, number]>): T {
-    let roll = this.float()
-    for (const [value, weight] of entries) {
-      roll -= weight
-      if (roll < 0) return value
-    }
-    return (entries[entries.length - 1] as readonly [T, number])[0]
-  }
-
-  /** A random (version 4) UUID, lowercase and hyphenated. */
-  uuid (): string {
-    const a = this.rng.next()
-    const b = this.rng.next()
-    const c = this.rng.next()
-    const d = this.rng.next()
-    return hex8(a) + '-' + hex4(b >>> 16) + '-4' + hex4(b & 0xfff).slice(1) + '-' +
-      hex4(0x8000 | ((c >>> 16) & 0x3fff)) + '-' + hex4(c & 0xffff) + hex8(d)
-  }
-}
-
-const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
-
-function hexByte (value: number): string {
-  return HEX_BYTES[value & 0xff] as string
-}
-
-function hex4 (value: number): string {
-  return hexByte(value >>> 8) + hexByte(value)
-}
-
-function hex8 (value: number): string {
-  return hex4(value >>> 16) + hex4(value)
-}
+// Randomness (src/data/random.ts): one independent stream per pipeline and purpose, so that pipeline and version
+// ids do not change when only the number of runs does.
 
 function streamSeed (randomSeed: number, pipelineIndex: number, purpose: string): number {
   return fnv1a32(`${randomSeed}/${pipelineIndex}/${purpose}`) | 0
@@ -425,18 +355,6 @@ function deepFreeze<T> (value: T): T {
 // ---------------------------------------------------------------------------------------------
 // One run: random draws that do not depend on time, laid out from its creation instant, seen at `now`.
 
-/** A run's draws; the live simulation (src/simulation/engine.ts) draws the same plan per run. */
-export interface RunDraws {
-  queueSeconds: number
-  firstGap: number
-  durations: number[]
-  gaps: number[]
-  outcome: WorkflowPhase
-  failingStep: number
-  errorMessage: string
-  finishGap: number
-}
-
 /** Final phase and times of each task, in microseconds; the workflow's own start and finish. */
 interface RunLayout {
   creationTimestamp: number
@@ -444,37 +362,6 @@ interface RunLayout {
   finishedAt: number
   outcome: WorkflowPhase
   tasks: Array<{ phase: NodePhase, startedAt: number, finishedAt: number, message?: string }>
-}
-
-function drawRun (random: Random, version: VersionPlan, queued: boolean): RunDraws {
-  const count = version.stepNames.length
-  const durations = new Array<number>(count)
-  const gaps = new Array<number>(count)
-  for (let i = 0; i < count; i++) {
-    const typical = version.typicalSeconds[i] as number
-    const slowdown = random.chance(0.03) ? 1.5 + random.float() : 0.75 + 0.5 * random.float()
-    durations[i] = Math.max(1, Math.min(STEP_MAX_SECONDS, Math.round(typical * slowdown)))
-    gaps[i] = random.int(1, GAP_MAX_SECONDS)
-  }
-  const outcome = random.weighted(FINAL_PHASE_WEIGHTS)
-  const failingStep = outcome === 'Succeeded' ? -1 : pickUnconditionalStep(random, version)
-  if (failingStep >= 0) durations[failingStep] = Math.max(1, Math.floor((durations[failingStep] as number) * (0.05 + 0.85 * random.float())))
-  return {
-    queueSeconds: queued ? random.int(30, QUEUE_MAX_SECONDS) : random.chance(QUEUED_SHARE) ? random.int(20, QUEUE_MAX_SECONDS) : random.int(0, 2),
-    firstGap: random.int(0, 1),
-    durations,
-    gaps,
-    outcome,
-    failingStep,
-    errorMessage: outcome === 'Error' ? random.pick(ERROR_MESSAGES) : '',
-    finishGap: random.int(0, 1)
-  }
-}
-
-function pickUnconditionalStep (random: Random, version: VersionPlan): number {
-  const candidates: number[] = []
-  version.conditional.forEach((conditional, index) => { if (!conditional) candidates.push(index) })
-  return random.pick(candidates)
 }
 
 /**

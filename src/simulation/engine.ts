@@ -1,7 +1,4 @@
 // The simulation's pure step function: runs as stored + an instant → the runs as an Argo cluster shows them then.
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
-import { uniformInt } from 'pure-rand/distribution/uniformInt'
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import { formatTimestamp, parseTimestamp } from '../contract/timestamps.ts'
 import {
   type NodePhase, type TaskState, type WorkflowPhase, type WorkflowSpec, type WorkflowState, type WorkflowTask,
@@ -9,7 +6,8 @@ import {
   substituteWorkflowVariables, workflowName
 } from '../data/argo.ts'
 import type { PipelineVersionRead, RunRead } from '../schemas/runs.ts'
-import type { RunDraws } from '../data/generator.ts'
+import { Random } from '../data/random.ts'
+import { drawRun, type RunDraws } from '../data/run-draws.ts'
 
 export interface SimulationOptions {
   randomSeed: number
@@ -44,9 +42,6 @@ export interface StepResult {
 const SECOND = 1_000_000
 const DEFAULT_CATCH_UP = 3
 const SLOT_JITTER = 0.25
-const QUEUED_SHARE = 0.08
-const FINAL_PHASE_WEIGHTS: Array<[WorkflowPhase, number]> = [['Succeeded', 0.88], ['Failed', 0.085], ['Error', 0.035]]
-const ERROR_MESSAGES = ['pod deleted', 'Pod was active on the node longer than the specified deadline', 'failed to save outputs: timed out waiting for the condition']
 const DEFAULT_NAMESPACE = 'pipelines'
 const DEFAULT_IMAGE = 'example/sql-runner:latest'
 
@@ -132,29 +127,13 @@ export function advanceRun (run: RunRead, now: number, seed: number): RunRead {
 
 type Plan = RunDraws
 
+/** The run's draws, from (seed, run id): the same model as `seed generate`'s, over the steps the run's spec has. */
 function drawPlan (view: RunView, seed: number): Plan {
-  const random = rng(seed, `${view.id}/plan`)
   const tasks = view.spec.tasks
-  const durations = tasks.map((task) => {
-    const typical = 15 + (fnv1a32(`${view.version.id}/${task.name}`) % 210)
-    const slowdown = random.float() < 0.03 ? 1.5 + random.float() : 0.75 + 0.5 * random.float()
-    return Math.max(1, Math.round(typical * slowdown))
-  })
-  const gaps = tasks.map(() => random.int(1, 3))
-  const outcome = random.weighted(FINAL_PHASE_WEIGHTS)
-  const candidates = tasks.flatMap((task, index) => task.when === undefined ? [index] : [])
-  const failingStep = outcome === 'Succeeded' || candidates.length === 0 ? -1 : random.pick(candidates)
-  if (failingStep >= 0) durations[failingStep] = Math.max(1, Math.floor((durations[failingStep] as number) * (0.05 + 0.85 * random.float())))
-  return {
-    queueSeconds: random.float() < QUEUED_SHARE ? random.int(20, 180) : random.int(0, 2),
-    firstGap: random.int(0, 1),
-    durations,
-    gaps,
-    outcome: failingStep < 0 ? 'Succeeded' : outcome,
-    failingStep,
-    errorMessage: random.pick(ERROR_MESSAGES),
-    finishGap: random.int(0, 1)
-  }
+  return drawRun(rng(seed, `${view.id}/plan`), {
+    typicalSeconds: tasks.map((task) => 15 + (fnv1a32(`${view.version.id}/${task.name}`) % 210)),
+    conditional: tasks.map((task) => task.when !== undefined)
+  }, false)
 }
 
 /** Applies every event due by `now`, in order; returns `view.workflow` itself when none is. */
@@ -346,35 +325,8 @@ function micros (text: string | null): number | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: pure-rand's xoroshiro128+, one stream per (seed, purpose), so draws never depend on call order.
-
-interface Random {
-  int: (min: number, max: number) => number
-  float: () => number
-  pick: <T>(items: readonly T[]) => T
-  weighted: <T>(entries: ReadonlyArray<readonly [T, number]>) => T
-  uuid: () => string
-}
+// Randomness (src/data/random.ts): one stream per (seed, purpose), so draws never depend on call order.
 
 function rng (seed: number, purpose: string): Random {
-  const generator = xoroshiro128plus(fnv1a32(`${seed}/${purpose}`) | 0)
-  const int = (min: number, max: number): number => uniformInt(generator, min, max)
-  const float = (): number => uniformFloat64(generator)
-  return {
-    int,
-    float,
-    pick: (items) => items[int(0, items.length - 1)] as (typeof items)[number],
-    weighted: (entries) => {
-      let roll = float()
-      for (const [value, weight] of entries) {
-        roll -= weight
-        if (roll < 0) return value
-      }
-      return (entries[entries.length - 1] as (typeof entries)[number])[0]
-    },
-    uuid: () => {
-      const hex = Array.from({ length: 4 }, () => (generator.next() >>> 0).toString(16).padStart(8, '0')).join('')
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
-    }
-  }
+  return Random.named(`${seed}/${purpose}`)
 }
