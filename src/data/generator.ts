@@ -3,8 +3,9 @@ import { formatTimestamp } from '../contract/timestamps.ts'
 import type { PipelineVersionRead, RunRead, RunStepMetadata, StepRead } from '../schemas/runs.ts'
 import {
   type ArgoManifest, type ArgoMetadata, type NodePhase, type TaskState, type WorkflowPhase, type WorkflowSpec, type WorkflowState,
-  NAME_SUFFIX_ALPHABET, NAME_SUFFIX_LENGTH, argoMetadataJson, buildArgoManifest, fnv1a32, formatArgoTime, isoWeekday, workflowName
+  NAME_SUFFIX_ALPHABET, NAME_SUFFIX_LENGTH, buildArgoManifest, fnv1a32, formatArgoTime, isoWeekday, workflowName
 } from './argo.ts'
+import { argoMetadataJson } from './argo-metadata-json.ts'
 import { pipelineName, stepDrafts, type Theme } from './pipeline-themes.ts'
 import { Random } from './random.ts'
 import { drawRun, GAP_MAX_SECONDS, QUEUE_MAX_SECONDS, STEP_MAX_SECONDS, type RunDraws } from './run-draws.ts'

@@ -2,9 +2,10 @@
 import { formatTimestamp, parseTimestamp } from '../contract/timestamps.ts'
 import {
   type NodePhase, type TaskState, type WorkflowPhase, type WorkflowSpec, type WorkflowState, type WorkflowTask,
-  ENTRYPOINT, buildArgoManifest, buildArgoMetadata, fnv1a32, formatArgoTime, isNodeFinished, isWorkflowCompleted,
+  ENTRYPOINT, buildArgoManifest, fnv1a32, formatArgoTime, isNodeFinished, isWorkflowCompleted,
   substituteWorkflowVariables, workflowName
 } from '../data/argo.ts'
+import { buildArgoMetadata } from '../data/argo-metadata-json.ts'
 import type { PipelineVersionRead, RunRead } from '../schemas/runs.ts'
 import { Random } from '../data/random.ts'
 import { drawRun, type RunDraws } from '../data/run-draws.ts'

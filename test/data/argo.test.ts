@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { formatTimestamp, parseTimestamp } from '../../src/contract/timestamps.ts'
 import {
   type NodePhase, type TaskState, type WorkflowSpec, type WorkflowState,
-  NAME_SUFFIX_ALPHABET, POSTPONED_MESSAGE, argoMetadataJson, buildArgoManifest, buildArgoMetadata, buildArgoObjects,
+  NAME_SUFFIX_ALPHABET, POSTPONED_MESSAGE, buildArgoManifest,
   fnv1a32, formatArgoTime, isoWeekday, nodeId, podName, taskNodeName, workflowName, workflowProgress
 } from '../../src/data/argo.ts'
+import { argoMetadataJson, buildArgoMetadata, buildArgoObjects } from '../../src/data/argo-metadata-json.ts'
 
 const WF = 'sql-pipeline-7k2xq'
 const PIPELINE_ID = '9b2f6c1e-4a0d-4c1e-9f7a-2d3b8e5a6c01'
