@@ -1,4 +1,4 @@
-// Argo Workflows objects as the controller writes them: names, FNV-1a node ids, the submitted manifest and the status.
+// Argo Workflows as the controller writes them: names, FNV-1a node ids, times, phases, the submitted manifest, progress.
 import { formatTimestamp } from '../contract/timestamps.ts'
 
 export const WORKFLOW_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'] as const
