@@ -1,15 +1,9 @@
-// The database of a CLI command: its path (flag, then environment, then default) and a scoped connection.
+// The database of a CLI command: a scoped connection, and no -wal/-shm left behind by a read-only one.
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { migrate } from '../db/migrate.ts'
 import { isBusy } from '../db/busy.ts'
 import { lockedHint, openDatabase, type Db } from '../db/open.ts'
-import { readOption } from '../options/option.ts'
-import { DB } from '../options/table.ts'
-
-export function resolveDbPath (flag: string | undefined, env = process.env): string {
-  return readOption(DB.db, { db: flag }, env)
-}
 
 /** Opens (and unless read-only, migrates) the database, runs `work`, and closes it whatever happens. */
 export async function withDatabase<T> (path: string, work: (db: Db) => T | Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {

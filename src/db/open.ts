@@ -14,7 +14,7 @@ export interface OpenOptions {
 export class DatabaseOpenError extends Error {}
 
 /** How long a connection waits for another process's lock before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5000
+const BUSY_TIMEOUT_MS = 5000
 
 export function openDatabase (path: string, options: OpenOptions = {}): Db {
   const readOnly = options.readOnly === true

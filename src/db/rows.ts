@@ -91,7 +91,7 @@ export function runRow (run: RunWithoutArgo, metadataJson: string, micros: Micro
  * A run's steps as rows. Their texts are made well-formed: SQLite would keep a lone surrogate as bytes that
  * json_quote renders differently from JSON.stringify, and the tail must match the view.
  */
-export function runStepRows (run: Pick<RunRead, 'run_steps'>, micros: MicrosReader): RunStepRow[] {
+function runStepRows (run: Pick<RunRead, 'run_steps'>, micros: MicrosReader): RunStepRow[] {
   const nullable = (text: string | null): number | null => text === null ? null : micros(text)
   return run.run_steps.map((step): RunStepRow => ({
     name: step.name.toWellFormed(),

@@ -11,10 +11,10 @@ export const LOG_FORMATS = ['text', 'json'] as const
 export type LogFormat = typeof LOG_FORMATS[number]
 
 const MEGABYTE = 1024 * 1024
-export const MAX_LATENCY_MS = 60_000
-export const MAX_JOURNAL_SIZE = 100_000
+const MAX_LATENCY_MS = 60_000
+const MAX_JOURNAL_SIZE = 100_000
 /** The largest admin body: a JSON text of this many bytes still fits in one V8 string (about 512 MiB). */
-export const MAX_ADMIN_BODY_BYTES = 256 * MEGABYTE
+const MAX_ADMIN_BODY_BYTES = 256 * MEGABYTE
 const UINT32 = { min: 0, max: 2 ** 32 - 1, whole: true }
 const POSITIVE_INT32 = { min: 1, max: 2_147_483_647, whole: true }
 
